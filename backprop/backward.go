@@ -1,0 +1,82 @@
+package backprop
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// Gradient sets dst = ∂C/∂θ on b by backpropagation and returns C.
+func (n *Network) Gradient(dst []float64, b Batch) (float64, error) {
+	if len(dst) != len(n.params) {
+		panic(fmt.Sprintf("backprop: Gradient: len(dst) = %d, want %d", len(dst), len(n.params)))
+	}
+	if err := b.check(n.cfg.Sizes[0], n.cfg.Sizes[n.NumLayers()]); err != nil {
+		return 0, err
+	}
+	n.forward(n.params, b)
+	n.backward(dst, n.params, b)
+	return n.cost(b), nil
+}
+
+// Step applies θ ← θ − η·∂C/∂θ on b in place; it allocates nothing once the
+// buffers have grown to b's size.
+func (n *Network) Step(eta float64, b Batch) error {
+	n.grad = grow(n.grad, len(n.params))
+	if _, err := n.Gradient(n.grad, b); err != nil {
+		return err
+	}
+	Update(n.params, eta, n.grad)
+	return nil
+}
+
+// backward runs the chain rule from the last layer to the first over the
+// buffers of the last forward pass and writes the gradient into dst:
+//
+//	δᴸ = (1/B) ∂e/∂aᴸ ⊙ fᴸ′(zᴸ)
+//	∂C/∂Wˡ = δˡᵀ aˡ⁻¹,  ∂C/∂bˡ = Σ_samples δˡ
+//	δˡ⁻¹ = (δˡ Wˡ) ⊙ fˡ⁻¹′(zˡ⁻¹)
+func (n *Network) backward(dst, theta []float64, b Batch) {
+	bs, L := n.batch, n.NumLayers()
+	out := n.cfg.Sizes[L]
+	d := n.delta[L-1]
+	for i := range bs {
+		_, y := b.Sample(i)
+		n.cfg.Loss.outputGrad(d[i*out:(i+1)*out], n.a[L-1][i*out:(i+1)*out], y, 1/float64(bs))
+	}
+	n.cfg.Activations[L-1].mulDeriv(d, n.z[L-1], n.a[L-1])
+	for l := L - 1; l >= 0; l-- {
+		in, out := n.cfg.Sizes[l], n.cfg.Sizes[l+1]
+		prev := n.x
+		if l > 0 {
+			prev = n.a[l-1]
+		}
+		d := n.delta[l]
+		gw, gb := n.weights(dst, l)
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(bs, out, d), general(bs, in, prev), 0, general(out, in, gw))
+		// Column sums in sample order: a fixed order, so fixed bits.
+		clear(gb)
+		for i := range bs {
+			for j, v := range d[i*out : (i+1)*out] {
+				gb[j] += v
+			}
+		}
+		if l == 0 {
+			break
+		}
+		w, _ := n.weights(theta, l)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(bs, out, d), general(out, in, w), 0, general(bs, in, n.delta[l-1]))
+		n.cfg.Activations[l-1].mulDeriv(n.delta[l-1], n.z[l-1], n.a[l-1])
+	}
+}
+
+// mulDeriv sets d[i] *= f′(z[i]), given a[i] = f(z[i]).
+func (a Activation) mulDeriv(d, z, fz []float64) {
+	if a == Identity {
+		return
+	}
+	for i := range d {
+		d[i] *= a.Deriv(z[i], fz[i])
+	}
+}

@@ -1,0 +1,102 @@
+package backprop
+
+import (
+	"math"
+	"math/cmplx"
+)
+
+// Scalar is the arithmetic the generic forward pass needs. It lets one
+// definition of each activation and loss serve float64 ([Real]), the
+// complex step ([Complex]) and forward-mode dual numbers ([Dual]).
+//
+// Methods return new values; the receiver is never modified. Re is the real
+// part, used where a function branches (ReLU's sign, the stable forms of the
+// sigmoid and softplus): a branch decided on the real part keeps the
+// derivative of the branch that the real computation takes.
+type Scalar[T any] interface {
+	Add(T) T
+	Sub(T) T
+	Mul(T) T
+	Div(T) T
+	Neg() T
+	Exp() T
+	Log() T
+	Log1p() T
+	Tanh() T
+	// Re returns the real part (the value, for a dual number).
+	Re() float64
+	// Const returns c as a T with zero imaginary (dual) part; the receiver
+	// is only used for its type.
+	Const(c float64) T
+}
+
+// Real is a float64 as a [Scalar].
+type Real float64
+
+func (x Real) Add(y Real) Real    { return x + y }
+func (x Real) Sub(y Real) Real    { return x - y }
+func (x Real) Mul(y Real) Real    { return x * y }
+func (x Real) Div(y Real) Real    { return x / y }
+func (x Real) Neg() Real          { return -x }
+func (x Real) Exp() Real          { return Real(math.Exp(float64(x))) }
+func (x Real) Log() Real          { return Real(math.Log(float64(x))) }
+func (x Real) Log1p() Real        { return Real(math.Log1p(float64(x))) }
+func (x Real) Tanh() Real         { return Real(math.Tanh(float64(x))) }
+func (x Real) Re() float64        { return float64(x) }
+func (Real) Const(c float64) Real { return Real(c) }
+
+// Complex is a complex128 as a [Scalar], for the complex-step derivative
+// Im f(x + ih)/h.
+type Complex complex128
+
+func (x Complex) Add(y Complex) Complex { return x + y }
+func (x Complex) Sub(y Complex) Complex { return x - y }
+func (x Complex) Mul(y Complex) Complex { return x * y }
+func (x Complex) Div(y Complex) Complex { return x / y }
+func (x Complex) Neg() Complex          { return -x }
+func (x Complex) Exp() Complex          { return Complex(cmplx.Exp(complex128(x))) }
+func (x Complex) Log() Complex          { return Complex(cmplx.Log(complex128(x))) }
+func (x Complex) Tanh() Complex         { return Complex(cmplx.Tanh(complex128(x))) }
+func (x Complex) Re() float64           { return real(x) }
+func (Complex) Const(c float64) Complex { return Complex(complex(c, 0)) }
+
+// Log1p returns log(1+x). The real part is computed with math.Log1p so that
+// it keeps full precision for small x; the imaginary part is that of the
+// analytic continuation, arg(1+x).
+func (x Complex) Log1p() Complex {
+	re, im := real(x), imag(x)
+	if im == 0 {
+		return Complex(complex(math.Log1p(re), 0))
+	}
+	// |1+x|² = (1+re)² + im²; log|1+x| = ½·log1p(2re + re² + im²).
+	return Complex(complex(0.5*math.Log1p(2*re+re*re+im*im), math.Atan2(im, 1+re)))
+}
+
+// Dual is a forward-mode dual number V + D·ε with ε² = 0: carrying D = 1 in
+// one input yields the exact derivative of the output with respect to it.
+type Dual struct {
+	V float64 // value
+	D float64 // derivative
+}
+
+func (x Dual) Add(y Dual) Dual { return Dual{x.V + y.V, x.D + y.D} }
+func (x Dual) Sub(y Dual) Dual { return Dual{x.V - y.V, x.D - y.D} }
+func (x Dual) Mul(y Dual) Dual { return Dual{x.V * y.V, x.D*y.V + x.V*y.D} }
+func (x Dual) Div(y Dual) Dual {
+	q := x.V / y.V
+	return Dual{q, (x.D - q*y.D) / y.V}
+}
+func (x Dual) Neg() Dual { return Dual{-x.V, -x.D} }
+func (x Dual) Exp() Dual {
+	e := math.Exp(x.V)
+	return Dual{e, x.D * e}
+}
+func (x Dual) Log() Dual   { return Dual{math.Log(x.V), x.D / x.V} }
+func (x Dual) Log1p() Dual { return Dual{math.Log1p(x.V), x.D / (1 + x.V)} }
+func (x Dual) Tanh() Dual {
+	// tanh′ = sech², not 1 − tanh², which cancels for large |V|.
+	c := math.Cosh(x.V)
+	return Dual{math.Tanh(x.V), x.D / (c * c)}
+}
+func (x Dual) Re() float64        { return x.V }
+func (Dual) Const(c float64) Dual { return Dual{V: c} }

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/netio"
+)
+
+func init() {
+	register(&command{name: "train", summary: "train a model file on a dataset and print the cost per epoch", run: runTrain})
+}
+
+func runTrain(e *env, args []string) error {
+	fs := newFlags(e, "train", "--model M --data D [--mode online|batch|minibatch] [--batch 16] [--epochs N] [--lr η] [--seed S] [--save OUT] [--json]")
+	var in inputs
+	var tf trainFlags
+	in.register(fs)
+	tf.register(fs, 10)
+	save := fs.String("save", "", "write the trained model file to `OUT`")
+	asJSON := fs.Bool("json", false, "print the history as JSON")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	s, err := tf.settings()
+	if err != nil {
+		return err
+	}
+	net, d, err := in.load()
+	if err != nil {
+		return err
+	}
+	if s.Mode == backprop.MiniBatch && s.DropLast && s.BatchSize > d.N {
+		return fmt.Errorf("--batch: %d is larger than the %d samples of %s and --drop-last drops every batch", s.BatchSize, d.N, in.data)
+	}
+	if !*asJSON {
+		s.Progress = progress(e, s.Epochs)
+	}
+	h, err := backprop.Train(net, d, s)
+	if err != nil {
+		return err
+	}
+	if *save != "" {
+		if err := netio.SaveModel(*save, net); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		type epoch struct {
+			Epoch int     `json:"epoch"`
+			Cost  float64 `json:"cost"`
+		}
+		out := struct {
+			Mode    string  `json:"mode"`
+			Initial float64 `json:"initial_cost"`
+			Epochs  []epoch `json:"epochs"`
+			Updates int     `json:"updates"`
+		}{Mode: s.Mode.String(), Initial: h.Initial, Updates: h.Updates}
+		for i, c := range h.Cost {
+			out.Epochs = append(out.Epochs, epoch{i + 1, c})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	printHistory(e, s, h)
+	return nil
+}
+
+// progress returns a callback that redraws one line on a terminal.
+func progress(e *env, epochs int) func(int, float64) {
+	if !e.terminal {
+		return nil
+	}
+	return func(ep int, c float64) {
+		fmt.Fprintf(e.stderr, "\repoch %d/%d  cost %.6g   ", ep, epochs, c)
+		if ep == epochs {
+			fmt.Fprint(e.stderr, "\r\033[K")
+		}
+	}
+}
+
+func printHistory(e *env, s *backprop.TrainSettings, h backprop.History) {
+	fmt.Fprintf(e.stdout, "mode %v", s.Mode)
+	if s.Mode == backprop.MiniBatch {
+		fmt.Fprintf(e.stdout, " (B = %d)", s.BatchSize)
+	}
+	fmt.Fprintf(e.stdout, ", η = %g, %d updates\n", s.LearningRate, h.Updates)
+	fmt.Fprintf(e.stdout, "  epoch %3d  cost %.6g\n", 0, h.Initial)
+	for i, c := range h.Cost {
+		fmt.Fprintf(e.stdout, "  epoch %3d  cost %.6g\n", i+1, c)
+	}
+}
