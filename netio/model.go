@@ -220,7 +220,8 @@ func decodeJSON(r io.Reader, name string, v any) error {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return fmt.Errorf("%s:%s: %v", name, position(data, syn.Offset), err)
+			// Offset counts the bytes read, the offending one included.
+			return fmt.Errorf("%s:%s: %v", name, position(data, syn.Offset-1), err)
 		case errors.As(err, &typ):
 			return fmt.Errorf("%s:%s: field %s: %s is not a valid %v", name, position(data, typ.Offset), typ.Field, typ.Value, typ.Type)
 		case errors.Is(err, io.ErrUnexpectedEOF):

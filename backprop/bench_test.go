@@ -1,0 +1,75 @@
+package backprop
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchSizes are the networks of issue 2's benchmark table.
+var benchSizes = [][]int{{2, 3, 3, 1}, {64, 64, 64, 1}, {784, 256, 256, 10}}
+
+// benchNet returns a sigmoid network of the given sizes with an identity
+// output and squared error, and a random batch of bs samples.
+func benchNet(sizes []int, bs int) (*Network, Batch) {
+	acts := make([]Activation, len(sizes)-1)
+	for i := range acts {
+		acts[i] = Sigmoid
+	}
+	acts[len(acts)-1] = Identity
+	net := MustNew(Config{Sizes: sizes, Activations: acts, Seed: 1})
+	return net, All(randomData(rand.New(rand.NewPCG(1, 1)), net, bs))
+}
+
+func benchName(sizes []int, bs int) string {
+	return fmt.Sprintf("%v/batch=%d", sizes, bs)
+}
+
+// BenchmarkForward measures the cost of one forward pass (Cost).
+func BenchmarkForward(b *testing.B) {
+	for _, sizes := range benchSizes {
+		for _, bs := range []int{1, 16, 256} {
+			b.Run(benchName(sizes, bs), func(b *testing.B) {
+				net, batch := benchNet(sizes, bs)
+				net.Cost(batch)
+				b.ReportAllocs()
+				for b.Loop() {
+					net.Cost(batch)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkGradient measures forward + backward (Gradient).
+func BenchmarkGradient(b *testing.B) {
+	for _, sizes := range benchSizes {
+		for _, bs := range []int{1, 16, 256} {
+			b.Run(benchName(sizes, bs), func(b *testing.B) {
+				net, batch := benchNet(sizes, bs)
+				g := make([]float64, net.NumParams())
+				net.Gradient(g, batch)
+				b.ReportAllocs()
+				for b.Loop() {
+					net.Gradient(g, batch)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkStep measures one training step (forward, backward, update).
+func BenchmarkStep(b *testing.B) {
+	for _, sizes := range benchSizes {
+		for _, bs := range []int{1, 16, 256} {
+			b.Run(benchName(sizes, bs), func(b *testing.B) {
+				net, batch := benchNet(sizes, bs)
+				net.Step(0, batch)
+				b.ReportAllocs()
+				for b.Loop() {
+					net.Step(1e-9, batch)
+				}
+			})
+		}
+	}
+}
