@@ -1,0 +1,42 @@
+package zoo
+
+import "github.com/gradcheck/gradcheck/backprop"
+
+// model is a network whose gradient is the package's plain-loop backward
+// pass ([model.Gradient]) with at most one bug. Everything else (the
+// parameters, the cost, the layout) is the wrapped network's, so the cost is
+// always right and only the gradient can be wrong.
+//
+// The network is held in a named field rather than embedded: embedding
+// would promote [backprop.Network.Step], and [backprop.Step] would then
+// train with the network's correct gradient instead of the mutant's.
+type model struct {
+	net  *backprop.Network
+	bug  bug
+	name string // the mutant's name, for errors
+}
+
+// Correct returns the package's reference backward pass without a bug, over
+// net (not a copy: the model reads and sets net's parameters). Its gradient
+// equals net's to rounding; it exists so that the mutants can be read as
+// one-line departures from it.
+func Correct(net *backprop.Network) backprop.Model { return &model{net: net, name: "correct"} }
+
+// NumParams returns the network's number of parameters.
+func (m *model) NumParams() int { return m.net.NumParams() }
+
+// ParamsTo copies the network's parameters into dst.
+func (m *model) ParamsTo(dst []float64) []float64 { return m.net.ParamsTo(dst) }
+
+// SetParams sets the network's parameters.
+func (m *model) SetParams(src []float64) { m.net.SetParams(src) }
+
+// Cost returns the network's (correct) cost.
+func (m *model) Cost(b backprop.Batch) (float64, error) { return m.net.Cost(b) }
+
+// Layout returns the network's layout: the same flat order as
+// [backprop.Network], so parameter vectors and reports are interchangeable.
+func (m *model) Layout() backprop.Layout { return m.net.Layout() }
+
+// String returns the mutant's name, or "correct".
+func (m *model) String() string { return m.name }
