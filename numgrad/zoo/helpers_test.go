@@ -98,7 +98,7 @@ func roundingBound(net *backprop.Network, b backprop.Batch) []float64 {
 	}
 	for s := range B {
 		_, y := b.Sample(s)
-		aL := net.Activation(L - 1).Row(nil, s)
+		aL := net.Activation(L-1).Row(nil, s)
 		var g []float64
 		switch cfg.Loss {
 		case backprop.SquaredError:

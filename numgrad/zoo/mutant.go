@@ -34,26 +34,35 @@ type Mutant struct {
 	// are net's; only Gradient is wrong. It is not a [backprop.Stepper], so
 	// [backprop.Step] trains with the wrong gradient. On a network whose
 	// shapes or loss the bug cannot run on (see Description), Gradient
-	// returns an error.
+	// returns an error. Like the network, the model is not safe for
+	// concurrent use.
 	New func(net *backprop.Network) backprop.Model
 }
 
-// DataSize is the number of samples of [Mutant.Data].
+// DataSize is the number of samples of [Data].
 const DataSize = 8
 
-// Data returns a dataset of DataSize samples for m.Config drawn from seed:
-// inputs uniform in [−1, 1]; targets uniform in [0, 1] for the squared
-// error, one-hot for the cross-entropy. The same seed gives the same bits.
-func (m Mutant) Data(seed uint64) *backprop.Dataset {
+// Data returns the seeded data set of m: Data(m.Config, seed).
+func (m Mutant) Data(seed uint64) *backprop.Dataset { return Data(m.Config, seed) }
+
+// Data returns a dataset of DataSize samples for a network of configuration
+// c, drawn from seed: inputs uniform in [−1, 1]; targets uniform in [0, 1]
+// for the squared error, one-hot for the cross-entropy. The same seed gives
+// the same bits. It panics if c is not valid (a caller's programming error:
+// the configurations of the zoo are literals).
+func Data(c backprop.Config, seed uint64) *backprop.Dataset {
+	if err := c.Validate(); err != nil {
+		panic("zoo: Data: " + err.Error())
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	in, out := m.Config.Sizes[0], m.Config.Sizes[len(m.Config.Sizes)-1]
+	in, out := c.Sizes[0], c.Sizes[len(c.Sizes)-1]
 	d := &backprop.Dataset{N: DataSize, In: in, Out: out,
 		X: make([]float64, DataSize*in), Y: make([]float64, DataSize*out)}
 	for i := range d.X {
 		d.X[i] = 2*rng.Float64() - 1
 	}
 	for s := range DataSize {
-		if m.Config.Loss == backprop.SoftmaxCrossEntropy {
+		if c.Loss == backprop.SoftmaxCrossEntropy {
 			d.Y[s*out+rng.IntN(out)] = 1
 			continue
 		}
