@@ -87,7 +87,7 @@ var Specials = []float64{
 	-math.MaxFloat64,
 	1e308,
 	-1e308,
-	1e154,                   // squares to 1e308; its square's double overflows
+	1e154, // squares to 1e308; its square's double overflows
 	math.SmallestNonzeroFloat64,
 	-math.SmallestNonzeroFloat64,
 	2.2250738585072014e-308, // the smallest normal number
