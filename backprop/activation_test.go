@@ -2,6 +2,7 @@ package backprop
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -44,6 +45,26 @@ func TestActivateComplexStep(t *testing.T) {
 			}
 			if re, f := real(complex128(Activate(a, Complex(complex(z, h))))), float64(Activate(a, Real(z))); math.Abs(re-f) > 16*eps*math.Abs(f) {
 				t.Errorf("%v: complex real part %g, float64 %g at %g", a, re, f, z)
+			}
+		}
+	}
+}
+
+// TestApplyIsActivate holds the float64 kernel to the generic definition,
+// bit for bit, over special values and a million random points.
+func TestApplyIsActivate(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 1))
+	zs := []float64{0, math.Copysign(0, -1), 5e-324, -5e-324, 1e-300, -1e-300, 1, -1, 36, -36, 700, -700, 745, -745, 1e308, -1e308,
+		math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	for range 1 << 20 {
+		zs = append(zs, rng.NormFloat64()*math.Pow(10, float64(rng.IntN(8)-4)))
+	}
+	for _, a := range Activations() {
+		for _, z := range zs {
+			want := float64(Activate(a, Real(z)))
+			if got := a.Apply(z); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("%v(%v): Apply %v, Activate %v", a, z, got, want)
 			}
 		}
 	}

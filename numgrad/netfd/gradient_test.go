@@ -1,0 +1,107 @@
+package netfd
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad"
+)
+
+// TestMatchesPlainCentral compares the fast central differences with the
+// plain ones (two whole forward passes per parameter) element by element.
+// Both evaluate the same C(θ ± h e_i); only the rounding of those values
+// differs. Each evaluation is exact to a relative k·eps with k about the
+// number of operations along a path (depth × width ≲ 50 here), so
+//
+//	|Δg_i| ≲ 2·k·eps·Cabs/(2h_i),  Cabs = mean |e_s| ≥ |C|,
+//
+// plus the difference of the two steps ((θ+s)−θ versus s, relative eps/Step
+// of g_i). The test allows 4× that bound.
+func TestMatchesPlainCentral(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, loss := range backprop.Losses() {
+		for _, act := range backprop.Activations() {
+			for _, sizes := range [][]int{{3, 1}, {2, 4, 3}, {3, 5, 4, 2}, {4, 3, 3, 3, 2}} {
+				t.Run(fmt.Sprintf("%v/%v/%v", loss, act, sizes), func(t *testing.T) {
+					acts := make([]backprop.Activation, len(sizes)-1)
+					for i := range acts {
+						acts[i] = act
+					}
+					net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: acts, Loss: loss, Seed: rng.Uint64()})
+					d := randomData(rng, sizes, loss, 1+rng.IntN(7))
+					b := backprop.All(d)
+					fast, err := Gradient(nil, net, b, &Settings{Workers: 3})
+					if err != nil {
+						t.Fatal(err)
+					}
+					probe := net.Clone()
+					plain := numgrad.Gradient(nil, func(theta []float64) float64 {
+						probe.SetParams(theta)
+						c, _ := probe.Cost(b)
+						return c
+					}, net.ParamsTo(nil), nil)
+					c, _ := net.Cost(b)
+					k := 50.0
+					theta := net.ParamsTo(nil)
+					for i := range fast {
+						h := numgrad.Central.Step * math.Max(1, math.Abs(theta[i]))
+						bound := 4 * (k*eps*math.Max(math.Abs(c), 1)/h + eps/numgrad.Central.Step*math.Abs(plain[i]))
+						if math.Abs(fast[i]-plain[i]) > bound {
+							loc, _ := net.Layout().Locate(i)
+							t.Errorf("%v: fast %.17g, plain %.17g, bound %.2g", loc, fast[i], plain[i], bound)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestWorkersSameBits checks that the number of goroutines does not change
+// a bit of the result.
+func TestWorkersSameBits(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(2, 2))
+	sizes := []int{5, 6, 4, 3}
+	net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: []backprop.Activation{backprop.Tanh, backprop.ReLU, backprop.Identity}, Seed: 3})
+	b := backprop.All(randomData(rng, sizes, backprop.SquaredError, 9))
+	one, _ := Gradient(nil, net, b, &Settings{Workers: 1})
+	four, _ := Gradient(nil, net, b, &Settings{Workers: 4})
+	for i := range one {
+		if math.Float64bits(one[i]) != math.Float64bits(four[i]) {
+			t.Fatalf("component %d: %v with 1 worker, %v with 4", i, one[i], four[i])
+		}
+	}
+}
+
+func TestBadBatch(t *testing.T) {
+	t.Parallel()
+	net := backprop.MustNew(backprop.Config{Sizes: []int{2, 1}, Activations: []backprop.Activation{backprop.Identity}})
+	if _, err := Gradient(nil, net, backprop.Batch{}, nil); err == nil {
+		t.Error("empty batch: no error")
+	}
+}
+
+const eps = 0x1p-53
+
+func randomData(rng *rand.Rand, sizes []int, loss backprop.Loss, n int) *backprop.Dataset {
+	in, out := sizes[0], sizes[len(sizes)-1]
+	d := &backprop.Dataset{N: n, In: in, Out: out, X: make([]float64, n*in), Y: make([]float64, n*out)}
+	for i := range d.X {
+		d.X[i] = 2*rng.Float64() - 1
+	}
+	for i := range n {
+		if loss == backprop.SoftmaxCrossEntropy {
+			d.Y[i*out+rng.IntN(out)] = 1
+			continue
+		}
+		for k := range out {
+			d.Y[i*out+k] = rng.Float64()
+		}
+	}
+	return d
+}
