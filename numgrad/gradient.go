@@ -1,73 +1,60 @@
 package numgrad
 
 import (
-	"math"
+	"fmt"
 	"runtime"
 	"sync"
 )
 
-// Settings configures [Gradient]. A nil *Settings means every default; a
-// zero field means that field's default.
+// Settings configures [Gradient] and [Richardson]. A nil *Settings means
+// every default; a zero field means that field's default.
 type Settings struct {
-	// Formula is the finite-difference scheme (default Central).
+	// Formula is the finite-difference scheme of Gradient (default
+	// Central). Richardson ignores it: it extrapolates central differences.
 	Formula Formula
-	// Step overrides the formula's relative step.
+	// Step is the relative step c, h_i = c·max(1, |x_i|) made exact by
+	// [Step] (default the formula's Step; for Richardson the largest step of
+	// the ladder, default 2⁻⁷).
 	Step float64
-	// Concurrent spreads the coordinates over GOMAXPROCS goroutines. f must
-	// then be safe for concurrent use.
+	// Concurrent spreads the coordinates over GOMAXPROCS goroutines; f must
+	// then be safe for concurrent use. The result is the same bits either
+	// way: every coordinate is computed alone, in the same order of
+	// operations.
 	Concurrent bool
 }
 
-// Gradient sets dst[i] ≈ ∂f/∂x_i by the settings' formula with the relative
-// step h_i = Step·max(1, |x_i|), one coordinate at a time, each from a fresh
-// copy of x. It allocates dst if nil and returns it; x is not modified.
-// The result does not depend on Concurrent: each coordinate is computed the
-// same way, whichever goroutine computes it.
+func (s *Settings) formula() Formula {
+	if s != nil && s.Formula.Stencil != nil {
+		return s.Formula
+	}
+	return Central
+}
+
+func (s *Settings) concurrent() bool { return s != nil && s.Concurrent }
+
+// Gradient sets dst[i] ≈ ∂f/∂x_i by the settings' formula with the step
+// h_i = Step(x_i, c), one coordinate at a time, each from a fresh copy of x.
+// It allocates dst if nil and returns it; x is not modified. It panics if
+// len(dst) != len(x).
 func Gradient(dst []float64, f func([]float64) float64, x []float64, s *Settings) []float64 {
 	if dst == nil {
 		dst = make([]float64, len(x))
 	}
 	if len(dst) != len(x) {
-		panic("numgrad: len(dst) != len(x)")
+		panic(fmt.Sprintf("numgrad: Gradient: len(dst) = %d, len(x) = %d", len(dst), len(x)))
 	}
-	form := Central
-	step := 0.0
-	workers := 1
-	if s != nil {
-		if s.Formula.Stencil != nil {
-			form = s.Formula
+	form := s.formula()
+	c := form.Step
+	if s != nil && s.Step != 0 {
+		c = s.Step
+	}
+	parallel(len(x), s.concurrent(), func() func(i int) {
+		xc := make([]float64, len(x))
+		return func(i int) {
+			copy(xc, x)
+			dst[i] = derivative(f, xc, i, Step(x[i], c), form)
 		}
-		step = s.Step
-		if s.Concurrent {
-			workers = runtime.GOMAXPROCS(0)
-		}
-	}
-	if step == 0 {
-		step = form.Step
-	}
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range min(workers, max(len(x), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			xc := make([]float64, len(x))
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(x) {
-					return
-				}
-				copy(xc, x)
-				h := step * math.Max(1, math.Abs(x[i]))
-				dst[i] = derivative(f, xc, i, h, form)
-			}
-		}()
-	}
-	wg.Wait()
+	})
 	return dst
 }
 
@@ -81,4 +68,43 @@ func derivative(f func([]float64) float64, x []float64, i int, h float64, form F
 	}
 	x[i] = xi
 	return s / h
+}
+
+// parallel calls work(i) for every i in [0, n), on GOMAXPROCS goroutines
+// when concurrent is set. newWorker is called once per goroutine to give it
+// its own buffers. Each i is handled by exactly one call, so results that
+// depend only on i do not depend on the scheduling.
+func parallel(n int, concurrent bool, newWorker func() func(i int)) {
+	workers := 1
+	if concurrent {
+		workers = min(runtime.GOMAXPROCS(0), n)
+	}
+	if workers <= 1 {
+		w := newWorker()
+		for i := range n {
+			w(i)
+		}
+		return
+	}
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				w(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

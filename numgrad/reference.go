@@ -1,0 +1,131 @@
+package numgrad
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/gradcheck/gradcheck/backprop"
+)
+
+// A Reference computes partial derivatives without finite-difference
+// error, from an extension of f to another number type: the complex step
+// or forward-mode dual numbers. Its result is exact up to the rounding of
+// f's own arithmetic, so a check against it needs no step and no
+// truncation allowance (see the package documentation).
+type Reference interface {
+	// Partial returns ∂f/∂x_i at x and f(x). x is not modified. It must be
+	// safe for concurrent use when a check runs concurrently.
+	Partial(x []float64, i int) (d, fx float64, err error)
+	// Name names the method in reports: "complex" or "dual".
+	Name() string
+}
+
+// ComplexStepH is the imaginary step of [ComplexStep]. The complex step has
+// no subtraction, so h can be tiny: its truncation error is h²|f‴|/6,
+// below 1e-40 relative, and it is still far above the smallest normal
+// number for any derivative a float64 can hold.
+const ComplexStepH = 1e-20
+
+// ComplexStep returns the complex-step reference of f, which must be the
+// analytic (holomorphic) extension of a real function to complex arguments:
+//
+//	∂f/∂x_i = Im f(x + i·h·e_i)/h,  h = ComplexStepH.
+//
+// Functions that branch (ReLU, max, abs) must decide the branch on the real
+// part, as backprop's activations do; the derivative is then the one of
+// the branch the real computation takes.
+func ComplexStep(f func([]backprop.Complex) (backprop.Complex, error)) Reference {
+	return &scalarRef[backprop.Complex]{name: "complex", f: f,
+		seed: func(v float64) backprop.Complex { return backprop.Complex(complex(v, ComplexStepH)) },
+		read: func(y backprop.Complex) (float64, float64) {
+			return imag(complex128(y)) / ComplexStepH, real(complex128(y))
+		},
+	}
+}
+
+// DualNumbers returns the forward-mode reference of f over dual numbers
+// v + d·ε (ε² = 0): ∂f/∂x_i is the ε part of f(x + ε·e_i). Branches are
+// decided on the value, as for [ComplexStep].
+func DualNumbers(f func([]backprop.Dual) (backprop.Dual, error)) Reference {
+	return &scalarRef[backprop.Dual]{name: "dual", f: f,
+		seed: func(v float64) backprop.Dual { return backprop.Dual{V: v, D: 1} },
+		read: func(y backprop.Dual) (float64, float64) { return y.D, y.V },
+	}
+}
+
+// NetworkComplexStep returns the complex-step reference of net's cost on b,
+// through backprop.CostAt over backprop.Complex: the same forward pass, in
+// complex arithmetic. net's parameters are not used or changed: x is the
+// parameter vector.
+func NetworkComplexStep(net *backprop.Network, b backprop.Batch) Reference {
+	return ComplexStep(func(theta []backprop.Complex) (backprop.Complex, error) { return backprop.CostAt(net, theta, b) })
+}
+
+// NetworkDual returns the dual-number reference of net's cost on b, through
+// backprop.CostAt over backprop.Dual.
+func NetworkDual(net *backprop.Network, b backprop.Batch) Reference {
+	return DualNumbers(func(theta []backprop.Dual) (backprop.Dual, error) { return backprop.CostAt(net, theta, b) })
+}
+
+// ReferenceGradient sets dst to the gradient that r gives at x, one
+// component at a time (allocating dst if nil), and returns it.
+func ReferenceGradient(dst []float64, r Reference, x []float64, s *Settings) ([]float64, error) {
+	if dst == nil {
+		dst = make([]float64, len(x))
+	}
+	if len(dst) != len(x) {
+		panic(fmt.Sprintf("numgrad: ReferenceGradient: len(dst) = %d, len(x) = %d", len(dst), len(x)))
+	}
+	var mu sync.Mutex
+	var first error
+	parallel(len(x), s.concurrent(), func() func(int) {
+		return func(i int) {
+			d, _, err := r.Partial(x, i)
+			dst[i] = d
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}
+	})
+	return dst, first
+}
+
+// scalarRef is a Reference over the element type T: x is lifted to T, the
+// i-th component seeded, f evaluated and the derivative read off.
+type scalarRef[T backprop.Scalar[T]] struct {
+	name string
+	f    func([]T) (T, error)
+	seed func(float64) T
+	read func(T) (d, fx float64)
+	pool sync.Pool // *[]T buffers
+}
+
+func (r *scalarRef[T]) Name() string { return r.name }
+
+func (r *scalarRef[T]) Partial(x []float64, i int) (float64, float64, error) {
+	if i < 0 || i >= len(x) {
+		panic(fmt.Sprintf("numgrad: Partial: index %d out of range [0, %d)", i, len(x)))
+	}
+	bp, _ := r.pool.Get().(*[]T)
+	if bp == nil || len(*bp) != len(x) {
+		b := make([]T, len(x))
+		bp = &b
+	}
+	buf := *bp
+	var zero T
+	for k, v := range x {
+		buf[k] = zero.Const(v)
+	}
+	buf[i] = r.seed(x[i])
+	y, err := r.f(buf)
+	r.pool.Put(bp)
+	if err != nil {
+		return 0, 0, err
+	}
+	d, fx := r.read(y)
+	return d, fx, nil
+}

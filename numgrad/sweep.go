@@ -1,0 +1,294 @@
+package numgrad
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gradcheck/gradcheck/backprop"
+)
+
+// The step sweep: relative steps c_j = 2^{−4−2j}, j = 0, …, 12 (6e-2 down to
+// 4e-9), each a quarter of the one before, so that the truncation error of
+// a central difference falls 16-fold per level while its rounding error
+// grows 4-fold.
+const (
+	sweepFirst  = 1.0 / 16
+	sweepLevels = 13
+)
+
+// SweepVerdict is what a step sweep shows about one component.
+type SweepVerdict int
+
+const (
+	// Converges: the error |D(h) − analytic| shrinks as h shrinks (like h²
+	// while truncation dominates) down to the noise floor, and the best
+	// step agrees within its bound: the analytic value is right.
+	Converges SweepVerdict = iota
+	// LevelsOff: the error stops shrinking at a gap above every step's
+	// error bound: the analytic value is wrong by about that gap.
+	LevelsOff
+	// AtKink: the one-sided derivatives stay apart however small h gets:
+	// the point sits on a kink (see [Kink]).
+	AtKink
+)
+
+var sweepNames = [...]string{"converges", "levels off", "kink"}
+
+func (v SweepVerdict) String() string {
+	if v < 0 || int(v) >= len(sweepNames) {
+		return fmt.Sprintf("SweepVerdict(%d)", int(v))
+	}
+	return sweepNames[v]
+}
+
+// MarshalText writes the verdict's name.
+func (v SweepVerdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// Sweep is the central difference of one component at a ladder of steps,
+// and what it shows.
+type Sweep struct {
+	Index    int
+	Loc      *backprop.Location
+	Analytic float64
+	// Steps[j] is h_j; Numerical[j] the central difference D_j at it;
+	// Errors[j] = |D_j − Analytic|; Left[j] and Right[j] the one-sided
+	// differences; Crossing[j] whether the stencil straddled a kink (all
+	// false when the model cannot tell).
+	Steps, Numerical, Errors, Left, Right []float64
+	Crossing                              []bool
+	// Best is the level with the least error bound, Bound that bound:
+	// 2|D_j − D_{j+1}| (the truncation error of D_j, with a margin) plus
+	// the rounding bounds 4σ/h of both levels. −1 if no two consecutive
+	// levels are usable.
+	Best  int
+	Bound float64
+	// Slope is the least-squares slope of log Errors against log Steps over
+	// the levels from the largest step down to Best: near 2 where truncation
+	// dominates a correct value, near 0 for a wrong one.
+	Slope   float64
+	Verdict SweepVerdict
+	// Gap is |D_Best − Analytic|.
+	Gap float64
+
+	pieces         bool   // Crossing is known
+	crossL, crossR []bool // x − h, x + h lie on another piece than x
+}
+
+// sweep evaluates the ladder for component k.
+func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
+	i := c.idx[k]
+	xi := c.p.x[i]
+	sw := &Sweep{Index: i, Loc: c.comps[k].Loc, Analytic: c.comps[k].Analytic, Best: -1, Bound: math.Inf(1), pieces: w.piece != nil}
+	cstep := sweepFirst
+	for range sweepLevels {
+		h := Step(xi, cstep)
+		cstep /= 4
+		fp, cp, err := w.at(i, xi+h)
+		if err != nil {
+			return nil, err
+		}
+		fm, cm, err := w.at(i, xi-h)
+		if err != nil {
+			return nil, err
+		}
+		d := (fp - fm) / (2 * h)
+		sw.Steps = append(sw.Steps, h)
+		sw.Numerical = append(sw.Numerical, d)
+		sw.Errors = append(sw.Errors, math.Abs(d-sw.Analytic))
+		sw.Left = append(sw.Left, (w.f0-fm)/h)
+		sw.Right = append(sw.Right, (fp-w.f0)/h)
+		sw.Crossing = append(sw.Crossing, cp || cm)
+		sw.crossL = append(sw.crossL, cm)
+		sw.crossR = append(sw.crossR, cp)
+	}
+	usable := func(j int) bool { return finite(sw.Numerical[j]) && !sw.Crossing[j] }
+	for j := 0; j+1 < sweepLevels; j++ {
+		if !usable(j) || !usable(j+1) {
+			continue
+		}
+		b := 2*math.Abs(sw.Numerical[j]-sw.Numerical[j+1]) + c.roundTol(sw.Steps[j]) + c.roundTol(sw.Steps[j+1])
+		if b < sw.Bound {
+			sw.Best, sw.Bound = j, b
+		}
+	}
+	sw.Verdict = LevelsOff
+	if sw.Best >= 0 {
+		sw.Gap = sw.Errors[sw.Best]
+		sw.Slope = slope(sw.Steps[:sw.Best+1], sw.Errors[:sw.Best+1])
+		if Within(sw.Analytic, sw.Numerical[sw.Best], sw.Bound+c.tauA, c.s.RelTol) {
+			sw.Verdict = Converges
+		}
+	}
+	if sw.Verdict != Converges {
+		if _, ok := c.kinkLevel(sw); ok {
+			sw.Verdict = AtKink
+		}
+	}
+	return sw, nil
+}
+
+// kinkLevel returns the level at which to compare with the one-sided
+// derivatives when the point sits on a kink. With the pieces known, the
+// point is on a kink exactly when the two smallest steps still straddle
+// one; the level is then the smallest whose one-sided gap stands above the
+// noise. Without them, take the three smallest consecutive steps whose
+// one-sided gaps g_j = |Right_j − Left_j| stand above the noise: the point
+// is on a kink if the gap does not shrink over them (a smooth f gives
+// g_j ≈ h_j·|f″|, falling 16-fold over two levels; a kink keeps it at the
+// jump of the slope).
+func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
+	n := len(sw.Steps)
+	gap := func(j int) float64 { return math.Abs(sw.Right[j] - sw.Left[j]) }
+	above := func(j int) bool { return gap(j) > 4*c.roundTol(sw.Steps[j]) }
+	if sw.Crossing[n-1] && sw.Crossing[n-2] {
+		for j := n - 1; j >= 0; j-- {
+			if above(j) {
+				return j, true
+			}
+		}
+		return n - 1, true
+	}
+	if sw.pieces {
+		return 0, false
+	}
+	// The smallest steps whose gaps stand above the noise decide.
+	for j := n - 3; j >= 0; j-- {
+		if above(j) && above(j+1) && above(j+2) {
+			return j + 2, gap(j+2) >= gap(j)/4
+		}
+	}
+	return 0, false
+}
+
+// apply sets component k's verdict from its sweep.
+func (c *checker) apply(k int, sw *Sweep) {
+	comp := &c.comps[k]
+	switch sw.Verdict {
+	case Converges:
+		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.tauA)
+		comp.Step = sw.Steps[sw.Best]
+		comp.Note = fmt.Sprintf("step sweep: agrees at h = %.2g", comp.Step)
+		return
+	case AtKink:
+		if sw.pieces {
+			c.applyOwnPiece(k, sw)
+			return
+		}
+		j, _ := c.kinkLevel(sw)
+		l, r := sw.Left[j], sw.Right[j]
+		lo, hi := math.Min(l, r), math.Max(l, r)
+		// One-sided differences err by O(h): the change from level j to
+		// j+1 (a quarter of the step) is ¾ of that error, so 4/3 of it
+		// bounds it; 8σ/h bounds their rounding as 4σ/h does the central's.
+		tol := 2*c.roundTol(sw.Steps[j]) + c.tauA
+		if j+1 < len(sw.Steps) {
+			tol += 4.0 / 3 * (math.Abs(sw.Left[j]-sw.Left[j+1]) + math.Abs(sw.Right[j]-sw.Right[j+1]))
+		}
+		if c.s.AbsTol > 0 {
+			tol = c.s.AbsTol
+		}
+		num := l
+		if math.Abs(r-comp.Analytic) < math.Abs(l-comp.Analytic) {
+			num = r
+		}
+		c.judge(k, num, tol)
+		comp.Step, comp.Left, comp.Right = sw.Steps[j], l, r
+		if comp.Status == NonFinite {
+			return
+		}
+		if comp.Analytic >= lo-tol && comp.Analytic <= hi+tol {
+			comp.Status = Kink
+			comp.Note = fmt.Sprintf("kink: analytic within the one-sided derivatives [%.6g, %.6g] at h = %.2g", lo, hi, comp.Step)
+		} else {
+			comp.Status = Fail
+			comp.Note = fmt.Sprintf("kink, but analytic outside the one-sided derivatives [%.6g, %.6g] at h = %.2g", lo, hi, comp.Step)
+		}
+		return
+	}
+	if sw.Best >= 0 {
+		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.tauA)
+		comp.Step = sw.Steps[sw.Best]
+		comp.Note = fmt.Sprintf("step sweep: error levels off at %.2g (slope %.1f)", sw.Gap, sw.Slope)
+		return
+	}
+	// No two usable levels and no kink: report the smallest step's value.
+	n := len(sw.Steps) - 1
+	c.judge(k, sw.Numerical[n], c.roundTol(sw.Steps[n])+c.tauA)
+	comp.Step = sw.Steps[n]
+	if comp.Status == Pass {
+		comp.Status = Fail
+	}
+	comp.Note = "step sweep: no usable pair of steps"
+}
+
+// slope returns the least-squares slope of log y against log x over the
+// points with y > 0 (0 with fewer than two).
+func slope(x, y []float64) float64 {
+	var n, sx, sy, sxx, sxy float64
+	for j := range x {
+		if !(y[j] > 0) || !finite(y[j]) {
+			continue
+		}
+		lx, ly := math.Log(x[j]), math.Log(y[j])
+		n++
+		sx += lx
+		sy += ly
+		sxx += lx * lx
+		sxy += lx * ly
+	}
+	if n < 2 || sxx*n == sx*sx {
+		return 0
+	}
+	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
+}
+
+// applyOwnPiece judges a component at a kink when the pieces are known.
+// The analytic value is the derivative of the piece x itself lies on (the
+// convention of the model, such as f′(0) = 0 for ReLU), so it is compared
+// with the one-sided difference on the side that stays on that piece, at
+// the level where that difference is most accurate. Its O(h) error is 4/3
+// of its change to the next, four times smaller step, taken with a margin
+// of 2 (the level is picked as the least of many, which favours a change
+// that is small by chance); its rounding is bounded by 8σ/h at both
+// levels. The verdict is Kink when they agree and Fail when not.
+// If neither side stays on x's piece at any two consecutive levels
+// (several kinks meet at x, and the model's convention picks a derivative
+// no one-sided difference shows), the component is an unverifiable Kink.
+func (c *checker) applyOwnPiece(k int, sw *Sweep) {
+	comp := &c.comps[k]
+	best, bestTol, side := -1, math.Inf(1), 0
+	for j := 0; j+1 < len(sw.Steps); j++ {
+		for s, cross := range [2][]bool{sw.crossL, sw.crossR} {
+			d := [2][]float64{sw.Left, sw.Right}[s]
+			if cross[j] || cross[j+1] || !finite(d[j]) || !finite(d[j+1]) {
+				continue
+			}
+			tol := 3*math.Abs(d[j]-d[j+1]) + 2*c.roundTol(sw.Steps[j]) + 2*c.roundTol(sw.Steps[j+1])
+			if tol < bestTol {
+				best, bestTol, side = j, tol, s
+			}
+		}
+	}
+	n := len(sw.Steps) - 1
+	comp.Left, comp.Right = sw.Left[n], sw.Right[n]
+	if best < 0 {
+		c.judge(k, [2]float64{sw.Left[n], sw.Right[n]}[side], math.Inf(1))
+		comp.Step = sw.Steps[n]
+		if comp.Status != NonFinite {
+			comp.Status = Kink
+			comp.Note = "kink, unverifiable: neither side of x stays on x's piece (several kinks meet at x)"
+		}
+		return
+	}
+	d := [2][]float64{sw.Left, sw.Right}[side]
+	c.judge(k, d[best], bestTol+c.tauA)
+	comp.Step, comp.Left, comp.Right = sw.Steps[best], sw.Left[best], sw.Right[best]
+	name := [2]string{"left", "right"}[side]
+	switch comp.Status {
+	case Pass:
+		comp.Status = Kink
+		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
+	case Fail:
+		comp.Note = fmt.Sprintf("kink, but disagrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
+	}
+}
