@@ -64,14 +64,14 @@ func (s *Source) IntRange(lo, hi int) int {
 // NaNs, infinities, subnormals and −0 included.
 func (s *Source) Float64() float64 { return math.Float64frombits(s.Uint64()) }
 
-// Value returns a finite value in [−scale, scale] from the next two bytes,
-// on a grid of 2¹⁵ steps (u16 − 32768)·scale/32768, so that 0 and ±scale/2ⁿ
-// are exact. It panics unless scale is positive and finite.
+// Value returns a finite value in [−scale, scale) from the next two bytes,
+// taken as an int16 k: k·scale/32768. Zero bytes give 0, and ±scale/2ⁿ are
+// exact. It panics unless scale is positive and finite.
 func (s *Source) Value(scale float64) float64 {
 	if !(scale > 0) || math.IsInf(scale, 0) {
 		panic("fuzz: Value: scale must be positive and finite")
 	}
-	return (float64(s.Uint16()) - 32768) * (scale / 32768)
+	return float64(int16(s.Uint16())) * (scale / 32768)
 }
 
 // Specials are the values [Source.Hostile] mixes in: the edges of float64
@@ -87,7 +87,7 @@ var Specials = []float64{
 	-math.MaxFloat64,
 	1e308,
 	-1e308,
-	1e154, // squares to 1e308; its square's double overflows
+	1e154, // its square is 1e308; twice that overflows
 	math.SmallestNonzeroFloat64,
 	-math.SmallestNonzeroFloat64,
 	2.2250738585072014e-308, // the smallest normal number
