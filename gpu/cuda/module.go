@@ -8,18 +8,17 @@ import (
 
 // CUjit_option values used by LoadModule.
 const (
-	jitInfoLogBuffer         = 3
-	jitInfoLogBufferBytes    = 4
-	jitErrorLogBuffer        = 5
-	jitErrorLogBufferBytes   = 6
-	jitLogBytes              = 16 << 10
-	errUnsupportedPTXVersion = CodeUnsupportedPTXVersion
+	jitInfoLogBuffer       = 3
+	jitInfoLogBufferBytes  = 4
+	jitErrorLogBuffer      = 5
+	jitErrorLogBufferBytes = 6
+	jitLogBytes            = 16 << 10
 )
 
-// Module is a loaded PTX module.
+// Module is a loaded PTX module. It belongs to the context that loaded it and stays
+// loaded until Unload or Context.Close.
 type Module struct {
-	h   uintptr
-	ctx *Context
+	h uintptr
 }
 
 // Function is a kernel entry point of a loaded module.
@@ -66,13 +65,13 @@ func (t *Thread) LoadModule(ptx []byte) (*Module, error) {
 	if r != success {
 		e := t.drv.newError("cuModuleLoadDataEx", r)
 		e.Log = logText(errLog, vals[1])
-		if r == errUnsupportedPTXVersion {
+		if r == CodeUnsupportedPTXVersion {
 			return nil, unavailableErr(e, "driver %s cannot load PTX ISA %d.%d",
 				versionString(t.ctx.version), major, minor)
 		}
 		return nil, e
 	}
-	m := &Module{h: h, ctx: t.ctx}
+	m := &Module{h: h}
 	t.modules[m] = true
 	return m, nil
 }
