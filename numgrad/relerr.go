@@ -36,9 +36,12 @@ func RelErr(a, b float64) float64 {
 //
 //	|a − b| ≤ abs  or  RelErr(a, b) ≤ rel.
 //
-// It is gonum's floats/scalar.EqualWithinAbsOrRel with one difference:
+// It is gonum's floats/scalar.EqualWithinAbsOrRel with two differences:
 // non-finite values never agree, not even equal infinities, because a
-// finite difference cannot confirm an infinite slope. NaN never agrees.
+// finite difference cannot confirm an infinite slope (NaN never agrees);
+// and a difference below the smallest normal number is measured relative
+// to max(|a|, |b|) like any other, where gonum measures it against the
+// smallest normal.
 // The tolerance abs carries the arithmetic (the error bound of a numerical
 // derivative, see the package documentation); rel is the caller's
 // allowance for relative error beyond it.

@@ -22,6 +22,8 @@ const (
 // since D_k = f′ + a₁h_k² + a₂h_k⁴ + …; the estimate is the entry of the
 // tableau whose error estimate max(|T_{k,j} − T_{k,j−1}|, |T_{k,j} − T_{k−1,j−1}|)
 // is least. h₀ = Step(x_i, c) with c the settings' Step (default 2⁻⁷).
+// The error estimate is at least the rounding floor 2·eps·max|f|/h of the
+// smallest step h that entered the estimate.
 //
 // It costs 2·6 evaluations of f per coordinate. dst and errEst are
 // allocated if nil; x is not modified. It panics if a non-nil dst or errEst
@@ -47,15 +49,22 @@ func Richardson(dst, errEst []float64, f func([]float64) float64, x []float64, s
 			copy(xc, x)
 			lad.reset(Step(x[i], c), ladderLevels)
 			xi := xc[i]
+			fmax := 0.0
 			for k, h := range lad.h {
 				xc[i] = xi + h
 				fp := f(xc)
 				xc[i] = xi - h
 				fm := f(xc)
 				lad.d[k] = (fp - fm) / (2 * h)
+				fmax = math.Max(fmax, math.Max(math.Abs(fp), math.Abs(fm)))
 			}
 			xc[i] = xi
-			dst[i], errEst[i], _ = lad.extrapolate(0)
+			var last int
+			dst[i], errEst[i], last = lad.extrapolate(0)
+			// Ridders' estimate can be 0 where tableau entries agree by
+			// chance; the rounding of f, eps·|f| per evaluation, amplified
+			// by at most 2/h at the smallest step used, is a floor.
+			errEst[i] = math.Max(errEst[i], 2*0x1p-53*fmax/lad.h[last])
 		}
 	})
 	return dst, errEst

@@ -292,3 +292,34 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) {
 		comp.Note = fmt.Sprintf("kink, but disagrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
 	}
 }
+
+// StepSweep runs the step sweep of component i of f at x for the claimed
+// derivative a: central differences at the thirteen steps of the sweep,
+// the level with the least error bound, the slope of the error and the
+// verdict (see [Sweep]). x is not modified. Of s, Eps, Seed (the noise
+// estimate's direction), RelTol and AbsTol are used. It panics if i is out
+// of range.
+func StepSweep(f func([]float64) float64, a float64, x []float64, i int, s *CheckSettings) (*Sweep, error) {
+	if i < 0 || i >= len(x) {
+		panic(fmt.Sprintf("numgrad: StepSweep: index %d out of range [0, %d)", i, len(x)))
+	}
+	set := s.withDefaults()
+	set.Method, set.Indices = MethodCentral, []int{i}
+	if err := set.validate(len(x)); err != nil {
+		return nil, err
+	}
+	claimed := make([]float64, len(x))
+	claimed[i] = a
+	p := &problem{x: append([]float64(nil), x...), claimed: claimed,
+		newEval: func() (evalFunc, pieceFunc) { return func(x []float64) (float64, error) { return f(x), nil }, nil }}
+	c := &checker{p: p, s: set, idx: []int{i}, comps: []Component{{Index: i, Analytic: a}}, st: make([]state, 1)}
+	var err error
+	if c.main, err = p.worker(); err != nil {
+		return nil, err
+	}
+	if err := c.noise(); err != nil {
+		return nil, err
+	}
+	c.tauA = analyticULPs * set.Eps * math.Abs(a)
+	return c.sweep(c.main, 0)
+}
