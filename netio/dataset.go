@@ -50,6 +50,8 @@ func ReadCSV(r io.Reader, name string, in, out int) (*backprop.Dataset, error) {
 		for c, cell := range rec {
 			v, err := strconv.ParseFloat(strings.TrimSpace(cell), 64)
 			switch {
+			case errors.Is(err, strconv.ErrRange):
+				return nil, fmt.Errorf("%s:%d: column %d: %q is not a number within the range of float64", name, line, c+1, cell)
 			case err != nil:
 				return nil, fmt.Errorf("%s:%d: column %d: %q is not a number", name, line, c+1, cell)
 			case math.IsNaN(v) || math.IsInf(v, 0):

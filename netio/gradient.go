@@ -81,5 +81,14 @@ func LoadGradient(path string) (*GradientFile, error) {
 	return ReadGradient(f, path)
 }
 
-// WriteGradient writes f as indented JSON.
-func WriteGradient(w io.Writer, f *GradientFile) error { return encodeJSON(w, f) }
+// WriteGradient writes f as indented JSON. JSON has no NaN or ±Inf: the
+// error for one names its field.
+func WriteGradient(w io.Writer, f *GradientFile) error {
+	if math.IsNaN(f.Loss) || math.IsInf(f.Loss, 0) {
+		return fmt.Errorf("loss: %v cannot be written (JSON has no NaN or Inf)", f.Loss)
+	}
+	if err := finiteLayers("layers", f.Layers); err != nil {
+		return err
+	}
+	return encodeJSON(w, f)
+}

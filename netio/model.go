@@ -181,8 +181,33 @@ func LoadModel(path string) (*backprop.Network, error) {
 	return net, nil
 }
 
-// WriteModel writes m as indented JSON.
-func WriteModel(w io.Writer, m *ModelFile) error { return encodeJSON(w, m) }
+// WriteModel writes m as indented JSON. JSON has no NaN or ±Inf: the
+// error for one names its field.
+func WriteModel(w io.Writer, m *ModelFile) error {
+	if err := finiteLayers("layers", m.Layers); err != nil {
+		return err
+	}
+	return encodeJSON(w, m)
+}
+
+// finiteLayers returns an error naming the first NaN or ±Inf in layers.
+func finiteLayers(field string, layers []Layer) error {
+	for l, layer := range layers {
+		for j, row := range layer.Weights {
+			for i, v := range row {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("%s[%d].weights[%d][%d]: %v cannot be written (JSON has no NaN or Inf)", field, l, j, i, v)
+				}
+			}
+		}
+		for j, v := range layer.Biases {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s[%d].biases[%d]: %v cannot be written (JSON has no NaN or Inf)", field, l, j, v)
+			}
+		}
+	}
+	return nil
+}
 
 // SaveModel writes net's model file to path.
 func SaveModel(path string, net *backprop.Network) error {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/netio"
 )
@@ -24,6 +27,16 @@ func runGrad(e *env, args []string) error {
 	c, err := net.Gradient(g, backprop.All(d))
 	if err != nil {
 		return err
+	}
+	// JSON has no NaN or Inf: say where the gradient overflows instead.
+	if math.IsNaN(c) || math.IsInf(c, 0) {
+		return fmt.Errorf("the cost on %s is %v: the model's weights or the data overflow, and the gradient cannot be written", in.data, c)
+	}
+	for i, v := range g {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			loc, _ := net.Layout().Locate(i)
+			return fmt.Errorf("the gradient on %s is not finite: ∂C/∂(%v) is %v (cost %v)", in.data, loc, v, c)
+		}
 	}
 	return netio.WriteGradient(e.stdout, netio.NewGradientFile(net, c, g))
 }

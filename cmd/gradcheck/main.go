@@ -74,7 +74,10 @@ func run(e *env, args []string) (code int) {
 	case errors.Is(err, errCheckFailed):
 		return 1
 	}
-	fmt.Fprintf(e.stderr, "gradcheck %s: %v\n", c.name, err)
+	// One line even when a flag name or value from the command line holds a
+	// line break (the flag package quotes neither).
+	msg := strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(err.Error())
+	fmt.Fprintf(e.stderr, "gradcheck %s: %s\n", c.name, msg)
 	return 2
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/netio"
@@ -41,6 +42,12 @@ func runTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := diverged(h, in.data, s.LearningRate); err != nil {
+		if !*asJSON {
+			printHistory(e, s, h)
+		}
+		return err
+	}
 	if *save != "" {
 		if err := netio.SaveModel(*save, net); err != nil {
 			return err
@@ -65,6 +72,20 @@ func runTrain(e *env, args []string) error {
 		return enc.Encode(out)
 	}
 	printHistory(e, s, h)
+	return nil
+}
+
+// diverged returns an error naming the first non-finite cost of h: such a
+// run has no model to save and no history JSON can hold.
+func diverged(h backprop.History, data string, lr float64) error {
+	if math.IsNaN(h.Initial) || math.IsInf(h.Initial, 0) {
+		return fmt.Errorf("the cost on %s is %v before training: the model's weights or the data overflow", data, h.Initial)
+	}
+	for i, c := range h.Cost {
+		if math.IsNaN(c) || math.IsInf(c, 0) {
+			return fmt.Errorf("training diverged: the cost on %s is %v after epoch %d (it was %.6g before training); try a smaller --lr than %g", data, c, i+1, h.Initial, lr)
+		}
+	}
 	return nil
 }
 
