@@ -342,3 +342,33 @@ __device__ __forceinline__ void sgd_update(int n, const T *G, T *W, T eta) {
     }
 REDUCE_GATHER_UPDATE(double, f64)
 REDUCE_GATHER_UPDATE(float, f32)
+
+// ---------------------------------------------------------------------------------------
+// softmax_xent_grad_w: G[i,k] = (P[i,k]·s_i − Y[i,k]) / rows with s_i = Σ_j Y[i,j], the
+// gradient of the cost for targets that are any non-negative weights, as backprop defines
+// it (∂e/∂z_k = softmax(z)_k·Σ_j y_j − y_k). For rows of Y that sum to exactly 1 it gives
+// softmax_xent_grad's bits. Arguments: (int rows, int cols, const T* P, const T* Y, T* G).
+// G may alias P. One thread per row; s_i is summed over j = 0..cols−1 in order.
+template <typename T>
+__device__ __forceinline__ void softmax_xent_grad_w(int rows, int cols, const T *P,
+                                                    const T *Y, T *G) {
+    GRID_STRIDE_LOOP(i, rows) {
+        const T *p = P + i * cols, *y = Y + i * cols;
+        T *g = G + i * cols;
+        T s = T(0);
+        for (int k = 0; k < cols; ++k) {
+            s += y[k];
+        }
+        for (int k = 0; k < cols; ++k) {
+            g[k] = (p[k] * s - y[k]) / T(rows);
+        }
+    }
+}
+
+#define WEIGHTED_XENT(T, sfx)                                                          \
+    extern "C" __global__ void softmax_xent_grad_w_##sfx(int rows, int cols, const T *P, \
+                                                         const T *Y, T *G) {            \
+        softmax_xent_grad_w<T>(rows, cols, P, Y, G);                                    \
+    }
+WEIGHTED_XENT(double, f64)
+WEIGHTED_XENT(float, f32)

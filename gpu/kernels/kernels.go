@@ -55,6 +55,10 @@ type Set struct {
 	ColSum          string // out_j = Σ_i X_ij / div: (rows, cols int, X, out *T, div T)
 	GatherRows      string // dst_r = src_idx[r]: (rows, cols int, idx *int32, src, dst *T)
 	SGDUpdate       string // W −= eta·G: (n int, G, W *T, eta T)
+
+	// SoftmaxXentGradW is G = (P·ΣY − Y)/rows, row by row: the gradient for targets that
+	// need not sum to 1 (rows, cols int, P, Y, G *T).
+	SoftmaxXentGradW string
 }
 
 // F64 and F32 are the float64 and float32 entry points.
@@ -77,13 +81,15 @@ func set(sfx string) Set {
 		ColSum:          "colsum_" + sfx,
 		GatherRows:      "gather_rows_" + sfx,
 		SGDUpdate:       "sgd_update_" + sfx,
+
+		SoftmaxXentGradW: "softmax_xent_grad_w_" + sfx,
 	}
 }
 
 // Names returns the set's entry-point names in declaration order.
 func (s Set) Names() []string {
 	return []string{s.GemmNN, s.GemmNT, s.GemmTN, s.BiasActFwd, s.ActBwd, s.SqErr, s.SqErrGrad,
-		s.SoftmaxXent, s.SoftmaxXentGrad, s.ColSum, s.GatherRows, s.SGDUpdate}
+		s.SoftmaxXent, s.SoftmaxXentGrad, s.ColSum, s.GatherRows, s.SGDUpdate, s.SoftmaxXentGradW}
 }
 
 // Entries returns every entry point the PTX must define: F64's names, then F32's.

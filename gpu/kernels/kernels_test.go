@@ -102,8 +102,8 @@ func TestPTXEntries(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("PTX entry points mismatch (-want +got):\n%s", diff)
 	}
-	if len(F64.Names()) != 12 || slices.Contains(F64.Names(), "") {
-		t.Errorf("F64.Names() = %v, want 12 names", F64.Names())
+	if len(F64.Names()) != 13 || slices.Contains(F64.Names(), "") {
+		t.Errorf("F64.Names() = %v, want 13 names", F64.Names())
 	}
 }
 

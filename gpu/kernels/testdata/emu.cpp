@@ -157,6 +157,34 @@ void loss_test(void (*sq)(int, int, const T *, const T *, T *), void (*sqg)(int,
     printf("ok %s\n", name);
 }
 
+// The weighted cross-entropy gradient, for targets that need not sum to 1:
+// G = (P·Σ_j Y_j − Y)/rows, the row sum taken in order; with one-hot rows it gives the
+// bits of softmax_xent_grad.
+template <class T>
+void xent_w_test(void (*smg)(int, int, const T *, const T *, T *), void (*smgw)(int, int, const T *, const T *, T *), const char *name) {
+    int rows = 7, cols = 5;
+    std::uniform_real_distribution<double> ud(0, 1);
+    std::vector<T> P(rows * cols), Y(rows * cols), onehot(rows * cols, 0), G(rows * cols), G1(rows * cols), G2(rows * cols);
+    for (auto &y : Y) y = T(ud(rng));
+    for (auto &p : P) p = T(ud(rng));
+    for (int i = 0; i < rows; i++) onehot[i * cols + (i * 3) % cols] = 1;
+    launch({2}, {3}, [&] { smgw(rows, cols, P.data(), Y.data(), G.data()); });
+    for (int i = 0; i < rows; i++) {
+        T s = 0;
+        for (int k = 0; k < cols; k++) s += Y[i * cols + k];
+        for (int k = 0; k < cols; k++) {
+            T p = P[i * cols + k] * s;
+            T want = (p - Y[i * cols + k]) / T(rows);
+            CHECK(G[i * cols + k] == want, "%s G[%d,%d]=%g want %g", name, i, k, (double)G[i * cols + k], (double)want);
+        }
+    }
+    launch({1}, {4}, [&] { smg(rows, cols, P.data(), onehot.data(), G1.data()); });
+    G2 = P; // in place: G aliases P
+    launch({1}, {4}, [&] { smgw(rows, cols, G2.data(), onehot.data(), G2.data()); });
+    for (int i = 0; i < rows * cols; i++) CHECK(G1[i] == G2[i], "%s one-hot %d: %g, softmax_xent_grad gives %g", name, i, (double)G2[i], (double)G1[i]);
+    printf("ok %s\n", name);
+}
+
 template <class T> void misc_test(void (*gather)(int, int, const int *, const T *, T *), void (*sgd)(int, const T *, T *, T), const char *name) {
     int n = 20, cols = 3, rows = 11;
     auto src = randv<T>(n * cols);
@@ -185,6 +213,8 @@ int main() {
     act_test<float>(bias_act_fwd_f32, act_bwd_f32, "act f32", 1e-6);
     loss_test<double>(sqerr_f64, sqerr_grad_f64, softmax_xent_f64, softmax_xent_grad_f64, "loss f64", 1e-14);
     loss_test<float>(sqerr_f32, sqerr_grad_f32, softmax_xent_f32, softmax_xent_grad_f32, "loss f32", 1e-6);
+    xent_w_test<double>(softmax_xent_grad_f64, softmax_xent_grad_w_f64, "softmax_xent_grad_w_f64");
+    xent_w_test<float>(softmax_xent_grad_f32, softmax_xent_grad_w_f32, "softmax_xent_grad_w_f32");
     misc_test<double>(gather_rows_f64, sgd_update_f64, "misc f64");
     misc_test<float>(gather_rows_f32, sgd_update_f32, "misc f32");
     printf("%d failures\n", fails);
