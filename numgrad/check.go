@@ -133,10 +133,13 @@ const (
 	defaultSeed        = 1
 	float64Eps         = 0x1p-53
 	// analyticULPs is the allowance for the rounding of the analytic
-	// gradient and of an exact reference, in units of eps·‖n‖∞: both sum
-	// the same products in different orders, and a chain of at most 2¹³
-	// roundings (depth × width × batch of the networks checked here) gives
-	// each a relative error below 2¹³·eps of the largest component.
+	// gradient and of an exact reference, in units of eps·max(‖n‖∞, 1):
+	// both sum the same products in different orders, and a chain of at
+	// most 2¹³ roundings (depth × width × batch of the networks checked
+	// here) gives each an error below 2¹³·eps of the largest term. The
+	// terms are at least of order one even where the gradient is tiny: a
+	// confident softmax gives p − y ≈ 1e-7 from p and y of order one, with
+	// the absolute rounding of order one's, eps.
 	analyticULPs = 1 << 13
 )
 

@@ -59,9 +59,9 @@
 //     three times the estimate of the h² term;
 //   - Richardson: twice Ridders' error estimate plus twice the rounding at
 //     the smallest step used;
-//   - exact references: only the rounding allowance 2¹³·eps·‖n‖∞, which
-//     also enters every other τ: analytic and reference sum the same
-//     products in different orders.
+//   - exact references: only the rounding allowance 2¹³·eps·max(‖n‖∞, 1),
+//     which also enters every other τ: analytic and reference sum the same
+//     products in different orders, of terms of order one at least.
 //
 // # The step sweep
 //

@@ -244,9 +244,9 @@ func (c *checker) all() []int {
 func (c *checker) roundTol(h float64) float64 { return 4 * c.sigma / h }
 
 // setTauA sets the allowance for the analytic gradient's rounding from the
-// largest finite numerical component (see analyticULPs).
+// largest finite numerical component, and at least 1 (see analyticULPs).
 func (c *checker) setTauA() {
-	g := 0.0
+	g := 1.0
 	for _, comp := range c.comps {
 		if finite(comp.Numerical) {
 			g = math.Max(g, math.Abs(comp.Numerical))
@@ -304,7 +304,13 @@ func (c *checker) central() error {
 	var second []int
 	for k := range c.comps {
 		comp := &c.comps[k]
-		if !c.judge(k, comp.Numerical, c.roundTol(comp.Step)+c.tauA) {
+		// A stencil known to straddle a kink measures no derivative: it
+		// can neither pass nor fail the component, the sweep decides.
+		if !c.judge(k, comp.Numerical, c.roundTol(comp.Step)+c.tauA) || c.st[k].crossed {
+			if comp.Status == NonFinite {
+				continue
+			}
+			comp.Status = Fail
 			c.st[k].pending = true
 			if !c.st[k].crossed {
 				second = append(second, k)
@@ -372,6 +378,7 @@ func (c *checker) richardson() error {
 			est, errR, last = l.d[ladderLevels-1], math.Inf(1), ladderLevels-1
 		}
 		res[k] = lad{est: est, errR: errR, hLast: l.h[last], ok: ladderLevels-first >= 2}
+		c.st[k].crossed = first == ladderLevels
 		c.comps[k].Numerical, c.comps[k].Step = est, l.h[last]
 		return nil
 	})
@@ -388,7 +395,8 @@ func (c *checker) richardson() error {
 		if !l.ok || !(l.errR <= trust) {
 			tol = c.roundTol(l.hLast) + c.tauA
 		}
-		if !c.judge(k, l.est, tol) {
+		if !c.judge(k, l.est, tol) || c.st[k].crossed && c.comps[k].Status != NonFinite {
+			c.comps[k].Status = Fail
 			c.st[k].pending = true
 		}
 	}

@@ -117,7 +117,8 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		w.sig = w.piece(w.sig[:0])
 		return fv, string(w.sig) != string(w.sig0), nil
 	}
-	// diff returns G(t) = f(x⁺) − f(x⁻), aᵀΔ and Σ|a_iΔ_i| for x± = x ± t·cs·u.
+	// diff returns G(t) = f(x⁺) − f(x⁻), aᵀΔ and Σ max(|a_i|, 1)·|Δ_i| (the
+	// scale of aᵀΔ's rounding, see analyticULPs) for x± = x ± t·cs·u.
 	diff := func(v []float64, cs, t float64) (g, claimed, mag float64, crossed bool, err error) {
 		fp, cp, err := at(v, cs, t)
 		if err != nil {
@@ -131,7 +132,7 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		for i := range disp {
 			d := disp[i] - xs[i]
 			claimed += a[i] * d
-			mag += math.Abs(a[i] * d)
+			mag += math.Max(math.Abs(a[i]), 1) * math.Abs(d)
 		}
 		return fp - fm, claimed, mag, cp || cm, nil
 	}

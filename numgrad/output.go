@@ -80,6 +80,10 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 		case Converges:
 			p("  → converges (slope %.1f) to %.1e at h = %.1e: right", s.Slope, s.Gap, s.Steps[s.Best])
 		case LevelsOff:
+			if s.Best < 0 {
+				p("  → no step usable: every stencil straddles a kink")
+				break
+			}
 			p("  → levels off at a gap of %.3g (slope %.1f) above the bound %.1e: wrong", s.Gap, s.Slope, s.Bound)
 		case AtKink:
 			p("  → the one-sided derivatives stay apart: a kink")

@@ -58,8 +58,9 @@ type Sweep struct {
 	Crossing                              []bool
 	// Best is the level with the least error bound, Bound that bound:
 	// 2|D_j − D_{j+1}| (the truncation error of D_j, with a margin) plus
-	// the rounding bounds 4σ/h of both levels. −1 if no two consecutive
-	// levels are usable.
+	// the rounding bounds 4σ/h of both levels. If no two consecutive levels
+	// are usable (a kink between the smallest steps), the smallest usable
+	// one of the last three with twice its rounding bound; −1 if none.
 	Best  int
 	Bound float64
 	// Slope is the least-squares slope of log Errors against log Steps over
@@ -111,6 +112,18 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 			sw.Best, sw.Bound = j, b
 		}
 	}
+	if sw.Best < 0 {
+		// No two consecutive usable levels: a kink lies between the two
+		// smallest steps. The smallest usable step among the last three
+		// (h ≤ 2⁻²⁴·max(1,|x|)) has a truncation error h²|f‴|/6 far below
+		// its rounding, so twice the rounding bound covers both.
+		for j := sweepLevels - 1; j >= sweepLevels-3; j-- {
+			if usable(j) {
+				sw.Best, sw.Bound = j, 2*c.roundTol(sw.Steps[j])
+				break
+			}
+		}
+	}
 	sw.Verdict = LevelsOff
 	if sw.Best >= 0 {
 		sw.Gap = sw.Errors[sw.Best]
@@ -131,11 +144,12 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 // derivatives when the point sits on a kink. With the pieces known, the
 // point is on a kink exactly when the two smallest steps still straddle
 // one; the level is then the smallest whose one-sided gap stands above the
-// noise. Without them, take the three smallest consecutive steps whose
-// one-sided gaps g_j = |Right_j − Left_j| stand above the noise: the point
-// is on a kink if the gap does not shrink over them (a smooth f gives
-// g_j ≈ h_j·|f″|, falling 16-fold over two levels; a kink keeps it at the
-// jump of the slope).
+// noise. Without them, the point is on a kink when the one-sided gaps
+// g_j = |Right_j − Left_j| of the three smallest steps all stand above the
+// noise and do not shrink (a smooth f gives g_j ≈ h_j·|f″|, falling 16-fold
+// over two levels, down into the noise; a kink keeps it at the jump of the
+// slope). A kink farther away than the smallest step is no kink at x: the
+// small steps see a smooth f.
 func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 	n := len(sw.Steps)
 	gap := func(j int) float64 { return math.Abs(sw.Right[j] - sw.Left[j]) }
@@ -151,13 +165,17 @@ func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 	if sw.pieces {
 		return 0, false
 	}
-	// The smallest steps whose gaps stand above the noise decide.
-	for j := n - 3; j >= 0; j-- {
-		if above(j) && above(j+1) && above(j+2) {
-			return j + 2, gap(j+2) >= gap(j)/4
+	// The three smallest steps with a finite gap decide.
+	var last []int
+	for j := n - 1; j >= 0 && len(last) < 3; j-- {
+		if finite(gap(j)) {
+			last = append(last, j)
 		}
 	}
-	return 0, false
+	if len(last) < 3 || !above(last[0]) || !above(last[1]) || !above(last[2]) {
+		return 0, false
+	}
+	return last[0], gap(last[0]) >= gap(last[2])/4
 }
 
 // apply sets component k's verdict from its sweep.
@@ -320,6 +338,6 @@ func StepSweep(f func([]float64) float64, a float64, x []float64, i int, s *Chec
 	if err := c.noise(); err != nil {
 		return nil, err
 	}
-	c.tauA = analyticULPs * set.Eps * math.Abs(a)
+	c.tauA = analyticULPs * set.Eps * math.Max(1, math.Abs(a))
 	return c.sweep(c.main, 0)
 }

@@ -1,0 +1,243 @@
+package numgrad_test
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad"
+	"pgregory.net/rapid"
+)
+
+// relu2 is f(x) = 2·max(0, x₀) + x₁² + 0.5·x₀x₁: a kink along x₀ = 0 with
+// one-sided slopes 0.5·x₁ (left) and 2 + 0.5·x₁ (right).
+func relu2(x []float64) float64 { return 2*math.Max(0, x[0]) + x[1]*x[1] + 0.5*x[0]*x[1] }
+
+// TestKinkWithoutPieces: the function-level check recognises a kink from
+// the one-sided differences alone.
+func TestKinkWithoutPieces(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		x      []float64
+		a0     float64
+		status numgrad.Status
+	}{
+		{"at the kink, left derivative (ReLU's convention)", []float64{0, 1}, 0.5, numgrad.Kink},
+		{"at the kink, right derivative", []float64{0, 1}, 2.5, numgrad.Kink},
+		{"at the kink, outside both", []float64{0, 1}, 3.5, numgrad.Fail},
+		{"at the kink, negative outside", []float64{0, 1}, -1, numgrad.Fail},
+		// 1e-7 from the kink: the first stencil (h = 6e-6) straddles it,
+		// the sweep's smaller steps do not.
+		{"near the kink, right", []float64{1e-7, 1}, 2.5, numgrad.Pass},
+		{"near the kink, wrong", []float64{1e-7, 1}, 0.5, numgrad.Fail},
+		{"away from the kink", []float64{0.3, 1}, 2.5, numgrad.Pass},
+	} {
+		g := []float64{tc.a0, 2*tc.x[1] + 0.5*tc.x[0]}
+		for _, m := range []numgrad.Method{numgrad.MethodCentral, numgrad.MethodRichardson, numgrad.MethodFast} {
+			r, err := numgrad.Check(relu2, g, tc.x, &numgrad.CheckSettings{Method: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := tc.status != numgrad.Fail; r.OK() != want {
+				t.Errorf("%s, %v: OK = %v, want %v", tc.name, m, r.OK(), want)
+			}
+			if len(r.Components) == 0 {
+				continue // a fast check that passed
+			}
+			if got := r.Components[0].Status; got != tc.status {
+				t.Errorf("%s, %v: %v, want %v (%s)", tc.name, m, got, tc.status, r.Components[0].Note)
+			}
+			if r.Components[1].Status != numgrad.Pass {
+				t.Errorf("%s, %v: the smooth component is %v", tc.name, m, r.Components[1].Status)
+			}
+		}
+	}
+}
+
+// pieced is relu2 as a model that reports its piece: the sign of x₀.
+type pieced struct{ x []float64 }
+
+func (p *pieced) NumParams() int                   { return 2 }
+func (p *pieced) ParamsTo(dst []float64) []float64 { return append(dst[:0], p.x...) }
+func (p *pieced) SetParams(src []float64)          { p.x = append(p.x[:0], src...) }
+func (p *pieced) Cost(backprop.Batch) (float64, error) {
+	return relu2(p.x), nil
+}
+func (p *pieced) Gradient(dst []float64, _ backprop.Batch) (float64, error) {
+	dst[0] = 0.5 * p.x[1]
+	if p.x[0] > 0 {
+		dst[0] += 2
+	}
+	dst[1] = 2*p.x[1] + 0.5*p.x[0]
+	return relu2(p.x), nil
+}
+func (p *pieced) Piece(dst []byte) []byte {
+	if p.x[0] > 0 {
+		return append(dst, 1)
+	}
+	return append(dst, 0)
+}
+
+// TestKinkWithPieces: a model that reports its pieces is checked against
+// the one-sided difference on its own piece: the convention's value is a
+// Kink, any other value fails, even one between the one-sided derivatives.
+func TestKinkWithPieces(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		a0     float64 // nil: the model's own
+		status numgrad.Status
+	}{
+		{"the convention's value", math.NaN(), numgrad.Kink},
+		{"the right derivative", 2.5, numgrad.Fail},
+		{"between them", 1.5, numgrad.Fail},
+	} {
+		m := &pieced{x: []float64{0, 1}}
+		g := make([]float64, 2)
+		m.Gradient(g, backprop.Batch{})
+		if !math.IsNaN(tc.a0) {
+			g[0] = tc.a0
+		}
+		r, err := numgrad.CheckClaimed(m, backprop.Batch{}, g, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := r.Components[0]; c.Status != tc.status {
+			t.Errorf("%s: %v, want %v (%s)", tc.name, c.Status, tc.status, c.Note)
+		}
+	}
+}
+
+// TestNetworkPiece: the sign pattern has one bit per kinked unit and sample.
+func TestNetworkPiece(t *testing.T) {
+	t.Parallel()
+	net := backprop.MustNew(backprop.Config{Sizes: []int{2, 3, 5, 1}, Activations: []backprop.Activation{backprop.ReLU, backprop.Tanh, backprop.LeakyReLU}, Seed: 1})
+	d := &backprop.Dataset{N: 3, In: 2, Out: 1, X: []float64{1, 2, -1, 0.5, 0, 0}, Y: []float64{0, 1, 0}}
+	if _, err := net.Cost(backprop.All(d)); err != nil {
+		t.Fatal(err)
+	}
+	sig := numgrad.NetworkPiece(net, nil)
+	if want := (3*(3+1) + 7) / 8; len(sig) != want { // (3 + 1 units)·3 samples = 12 bits
+		t.Fatalf("%d bytes, want %d", len(sig), want)
+	}
+	z := net.PreActivation(0)
+	if got, want := sig[0]&1 != 0, z.At(0, 0) > 0; got != want {
+		t.Errorf("first bit %v, z = %v", got, z.At(0, 0))
+	}
+}
+
+// TestReLUNetworksNoFalseFailures is the property that a right gradient is
+// never failed: over 1,000 random ReLU and leaky-ReLU networks (100 rapid
+// cases of 10), with random biases, batches that hold all-zero rows (so
+// that with zero biases consecutive layers sit on their kinks together),
+// and parameters nudged to lie within a step of a kink. The check reads
+// the network's pieces, so kinks are recognised for certain.
+func TestReLUNetworksNoFalseFailures(t *testing.T) {
+	t.Parallel()
+	kinks := 0
+	rapid.Check(t, func(t *rapid.T) {
+		for n := range 10 {
+			net, d := drawKinkedNetwork(t, fmt.Sprint(n))
+			m := rapid.SampledFrom([]numgrad.Method{numgrad.MethodCentral, numgrad.MethodRichardson, numgrad.MethodFast}).Draw(t, "method"+fmt.Sprint(n))
+			r, err := numgrad.CheckModel(net, backprop.All(d), &numgrad.CheckSettings{Method: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.OK() {
+				t.Fatalf("a right gradient failed (%v, %v):\n%s", m, net.Config().Sizes, r)
+			}
+			kinks += r.Kinks
+		}
+	})
+	if kinks == 0 {
+		t.Error("no kink met: the property does not exercise them")
+	}
+}
+
+// drawKinkedNetwork draws a network of 1–3 layers of width 1–4 with ReLU or
+// leaky ReLU hidden layers and data of 1–4 samples.
+func drawKinkedNetwork(t *rapid.T, label string) (*backprop.Network, *backprop.Dataset) {
+	L := rapid.IntRange(1, 3).Draw(t, "layers"+label)
+	sizes := []int{rapid.IntRange(1, 4).Draw(t, "in"+label)}
+	var acts []backprop.Activation
+	for l := range L {
+		sizes = append(sizes, rapid.IntRange(1, 4).Draw(t, fmt.Sprintf("width%s_%d", label, l)))
+		acts = append(acts, rapid.SampledFrom([]backprop.Activation{backprop.ReLU, backprop.LeakyReLU}).Draw(t, fmt.Sprintf("act%s_%d", label, l)))
+	}
+	if rapid.Bool().Draw(t, "identityOut"+label) {
+		acts[L-1] = backprop.Identity
+	}
+	loss := rapid.SampledFrom(backprop.Losses()).Draw(t, "loss"+label)
+	if loss == backprop.SoftmaxCrossEntropy {
+		sizes[L] = max(sizes[L], 2)
+	}
+	net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: acts, Loss: loss, Seed: rapid.Uint64().Draw(t, "seed"+label)})
+	theta := net.ParamsTo(nil)
+	for _, b := range net.Layout().Blocks {
+		if b.Group == backprop.Biases && rapid.Bool().Draw(t, fmt.Sprintf("biases%s_%d", label, b.Layer)) {
+			for i := b.Offset; i < b.Offset+b.Len(); i++ {
+				theta[i] = rapid.Float64Range(-1, 1).Draw(t, "b")
+			}
+		}
+	}
+	net.SetParams(theta)
+	N := rapid.IntRange(1, 4).Draw(t, "samples"+label)
+	in, out := sizes[0], sizes[L]
+	d := &backprop.Dataset{N: N, In: in, Out: out}
+	for s := range N {
+		zero := rapid.IntRange(0, 3).Draw(t, "zeroRow"+label) == 0
+		for range in {
+			v := rapid.Float64Range(-1, 1).Draw(t, "x")
+			if zero {
+				v = 0
+			}
+			d.X = append(d.X, v)
+		}
+		hot := rapid.IntRange(0, out-1).Draw(t, "class")
+		for k := range out {
+			if loss == backprop.SoftmaxCrossEntropy {
+				d.Y = append(d.Y, map[bool]float64{true: 1, false: 0}[k == hot])
+			} else {
+				d.Y = append(d.Y, rapid.Float64Range(0, 1).Draw(t, "y"))
+			}
+		}
+		_ = s
+	}
+	// Nudge a first-layer bias so that a sample's pre-activation lies
+	// within 1e-7 of its kink: closer than the central step.
+	if rapid.Bool().Draw(t, "nudge"+label) {
+		j := rapid.IntRange(0, sizes[1]-1).Draw(t, "unit"+label)
+		s := rapid.IntRange(0, N-1).Draw(t, "sample"+label)
+		w, b := net.Weights(0)
+		x, _ := d.Sample(s)
+		z := 0.0
+		for i, v := range x {
+			z += w[j][i] * v
+		}
+		b[j] = -z + rapid.Float64Range(-1e-7, 1e-7).Draw(t, "offset")
+		if err := net.SetWeights(0, w, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return net, d
+}
+
+// TestKinkInReport: the table counts kinks and says the gradient is right.
+func TestKinkInReport(t *testing.T) {
+	t.Parallel()
+	net := backprop.MustNew(backprop.Config{Sizes: []int{2, 3, 1}, Activations: []backprop.Activation{backprop.ReLU, backprop.Identity}, Seed: 2})
+	d := &backprop.Dataset{N: 2, In: 2, Out: 1, X: []float64{0, 0, 0.5, -0.3}, Y: []float64{1, 0}}
+	r, err := numgrad.CheckModel(net, backprop.All(d), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || r.Kinks == 0 {
+		t.Fatalf("OK %v, %d kinks; want a right gradient with kinks:\n%s", r.OK(), r.Kinks, r)
+	}
+	if s := r.String(); !strings.Contains(s, "RIGHT") || !strings.Contains(s, "kinks agree") {
+		t.Errorf("table:\n%s", s)
+	}
+}
