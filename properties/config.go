@@ -2,6 +2,7 @@ package properties
 
 import (
 	"fmt"
+	"slices"
 
 	"pgregory.net/rapid"
 
@@ -26,26 +27,50 @@ func ConfigMax(maxDepth, maxWidth int) *rapid.Generator[backprop.Config] {
 	return ConfigRange(1, maxDepth, 1, maxWidth)
 }
 
-// ConfigRange returns a generator of network configurations of minDepth to
-// maxDepth layers (weight matrices) whose every width, the input's
-// included, lies in [minWidth, maxWidth]; each layer's activation and the
-// loss are drawn from every one backprop defines. Init and Seed are left
-// zero: the properties draw the weights themselves (see [Params]).
-//
-// Values shrink towards one layer of the smallest width, the identity
-// activation and the squared error. It panics unless
-// 1 ≤ minDepth ≤ maxDepth and 1 ≤ minWidth ≤ maxWidth.
+// ConfigRange is a shorthand for [ConfigFrom](minDepth, maxDepth, minWidth,
+// maxWidth, [backprop.Activations](), [backprop.Losses]()).
 func ConfigRange(minDepth, maxDepth, minWidth, maxWidth int) *rapid.Generator[backprop.Config] {
+	return ConfigFrom(minDepth, maxDepth, minWidth, maxWidth, backprop.Activations(), backprop.Losses())
+}
+
+// ConfigFrom returns a generator of network configurations of minDepth to
+// maxDepth layers (weight matrices) whose every width, the input's
+// included, lies in [minWidth, maxWidth], with each layer's activation
+// drawn from acts and the loss from losses. Init and Seed are left zero:
+// the properties draw the weights themselves (see [Params]).
+//
+// Values shrink towards one layer of the smallest width and the first
+// activation and loss listed. It panics unless 1 ≤ minDepth ≤ maxDepth and
+// 1 ≤ minWidth ≤ maxWidth, and if acts or losses is empty or holds a value
+// backprop does not define.
+func ConfigFrom(minDepth, maxDepth, minWidth, maxWidth int, acts []backprop.Activation, losses []backprop.Loss) *rapid.Generator[backprop.Config] {
 	if minDepth < 1 || minDepth > maxDepth {
 		panic(fmt.Sprintf("properties: invalid depth range [%d, %d]", minDepth, maxDepth))
 	}
 	if minWidth < 1 || minWidth > maxWidth {
 		panic(fmt.Sprintf("properties: invalid width range [%d, %d]", minWidth, maxWidth))
 	}
+	if len(acts) == 0 || len(losses) == 0 {
+		panic(fmt.Sprintf("properties: %d activations and %d losses to draw from; want at least one of each", len(acts), len(losses)))
+	}
+	probe := backprop.Config{Sizes: []int{1, 1}, Activations: []backprop.Activation{acts[0]}}
+	for _, a := range acts {
+		probe.Activations[0] = a
+		if err := probe.Validate(); err != nil {
+			panic("properties: " + err.Error())
+		}
+	}
+	for _, l := range losses {
+		probe.Loss = l
+		if err := probe.Validate(); err != nil {
+			panic("properties: " + err.Error())
+		}
+	}
+	acts, losses = slices.Clone(acts), slices.Clone(losses)
 	depth := rapid.IntRange(minDepth, maxDepth)
 	width := rapid.IntRange(minWidth, maxWidth)
-	act := rapid.SampledFrom(backprop.Activations())
-	loss := rapid.SampledFrom(backprop.Losses())
+	act := rapid.SampledFrom(acts)
+	loss := rapid.SampledFrom(losses)
 	return rapid.Custom(func(t *rapid.T) backprop.Config {
 		L := depth.Draw(t, "depth")
 		c := backprop.Config{Sizes: make([]int, L+1), Activations: make([]backprop.Activation, L)}

@@ -1,6 +1,9 @@
 package properties
 
-import "github.com/gradcheck/gradcheck/backprop"
+import (
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad"
+)
 
 // Trainer trains a model on a dataset as [backprop.Train] does; the trainer
 // properties take one, so that another implementation (a GPU trainer, or a
@@ -17,6 +20,13 @@ type Settings struct {
 	// MaxSamples bounds the datasets the properties draw (default
 	// [DefaultMaxSamples]).
 	MaxSamples int
+	// Check configures the numerical gradient check of [AgreesWithNumgrad]
+	// (nil: numgrad's defaults).
+	Check *numgrad.CheckSettings
+	// Skip names properties that [Suite] reports as skipped instead of
+	// running, for a model that is known not to meet them (say, a float32
+	// model and the bitwise update properties).
+	Skip []string
 }
 
 func (s *Settings) withDefaults() Settings {

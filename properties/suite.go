@@ -3,6 +3,7 @@ package properties
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -26,6 +27,7 @@ var Properties = []Property{
 	{Name: "ZeroRate", Check: ZeroRate},
 	{Name: "LinearRate", Check: LinearRate},
 	{Name: "Descent", Check: Descent},
+	{Name: "AgreesWithNumgrad", Check: AgreesWithNumgrad},
 	{Name: "EpochUpdates", Trainer: true, Check: EpochUpdates},
 	{Name: "MiniBatchOfN", Trainer: true, Check: MiniBatchOfN},
 	{Name: "MiniBatchOfOne", Trainer: true, Check: MiniBatchOfOne},
@@ -39,10 +41,19 @@ func (p Property) Prop(f Factory, s *Settings) func(*rapid.T) {
 }
 
 // Suite runs every property on models from f as a subtest of t, each with
-// rapid's number of checks (-rapid.checks, default 100).
+// rapid's number of checks (-rapid.checks, default 100), except those that
+// s.Skip names, which are reported as skipped.
 func Suite(t *testing.T, f Factory, s *Settings) {
 	t.Helper()
+	var skip []string
+	if s != nil {
+		skip = s.Skip
+	}
 	for _, p := range Properties {
+		if slices.Contains(skip, p.Name) {
+			t.Run(p.Name, func(t *testing.T) { t.Skip("skipped by Settings.Skip") })
+			continue
+		}
 		t.Run(p.Name, rapid.MakeCheck(p.Prop(f, s)))
 	}
 }
