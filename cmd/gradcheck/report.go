@@ -1,0 +1,69 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/gradcheck/gradcheck/reports"
+)
+
+func init() {
+	register(&command{name: "report", summary: "measure what the chain rule saves over per-weight methods; write a report", run: runReport})
+}
+
+func runReport(e *env, args []string) error {
+	fs := newFlags(e, "report", "[--out DIR] [--quick] [--max-seconds N]")
+	out := fs.String("out", "report", "write report.md, results.csv, results.json and the plots into `DIR`")
+	quick := fs.Bool("quick", false, "run the small sweep (seconds, for CI) instead of the default (about a minute)")
+	maxSec := fs.Float64("max-seconds", 0, "time budget of one method at one size, in seconds `N` (default 5, or 0.5 with --quick); larger sizes are reported over budget with their extrapolated time")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("--out: empty directory name")
+	}
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "max-seconds" })
+	if set && (!(*maxSec > 0) || math.IsInf(*maxSec, 0)) {
+		return fmt.Errorf("--max-seconds: %v must be a positive, finite number of seconds", *maxSec)
+	}
+	cmd := []string{"gradcheck report", "--out " + *out}
+	if *quick {
+		cmd = append(cmd, "--quick")
+	}
+	if *maxSec != 0 {
+		cmd = append(cmd, fmt.Sprintf("--max-seconds %g", *maxSec))
+	}
+	s := &reports.Settings{Quick: *quick, MaxSeconds: *maxSec, Command: strings.Join(cmd, " ")}
+	// The GPU port plugs in here: s.GPU = <its reports.GPU>, when a device
+	// is found. Until then the report says that no GPU was found.
+	if e.terminal {
+		s.Progress = func(done, total int, what string) { progressBar(e, done, total, what) }
+	}
+	r, err := reports.Run(s)
+	if e.terminal {
+		fmt.Fprintln(e.stderr)
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.Write(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s/report.md, results.csv, results.json and the plots (%.0f s)\n", *out, r.Elapsed)
+	return nil
+}
+
+// progressBar redraws one line on stderr: a bar of 30 cells, the count and
+// what is being measured.
+func progressBar(e *env, done, total int, what string) {
+	const cells = 30
+	n := 0
+	if total > 0 {
+		n = done * cells / total
+	}
+	fmt.Fprintf(e.stderr, "\r\033[K[%s%s] %d/%d %s", strings.Repeat("#", n), strings.Repeat(".", cells-n), done, total, what)
+}

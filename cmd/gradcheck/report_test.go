@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gradcheck/gradcheck/reports"
+)
+
+// reportCmd runs `gradcheck report args…` in process.
+func reportCmd(args ...string) (stdout, stderr string, code int) {
+	var o, e bytes.Buffer
+	code = run(&env{stdout: &o, stderr: &e}, append([]string{"report"}, args...))
+	return o.String(), e.String(), code
+}
+
+// TestReportQuick runs `gradcheck report --quick` into a temporary
+// directory, as CI does through make test, and checks that every file
+// exists and parses and that results.csv and results.json hold one row per
+// method and size of the quick sweeps, each measured or over budget.
+func TestReportQuick(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "out")
+	stdout, stderr, code := reportCmd("--quick", "--out", dir)
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "report.md") {
+		t.Errorf("stdout %q does not say what was written", stdout)
+	}
+	want := map[string]bool{}
+	for _, sw := range reports.QuickSweeps() {
+		for _, s := range sw.Shapes {
+			for _, m := range sw.Methods {
+				want[strings.Join([]string{sw.Name, m, strconv.Itoa(s.Width), strconv.Itoa(s.Depth), strconv.Itoa(s.Batch)}, "/")] = true
+			}
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatalf("results.csv: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	got := map[string]bool{}
+	for _, r := range recs[1:] {
+		key := strings.Join([]string{r[col["sweep"]], r[col["method"]], r[col["width"]], r[col["depth"]], r[col["batch"]]}, "/")
+		if got[key] {
+			t.Errorf("results.csv: %s twice", key)
+		}
+		got[key] = true
+		if st := r[col["status"]]; st != reports.Measured && st != reports.OverBudget {
+			t.Errorf("results.csv: %s has status %q", key, st)
+		}
+		if st := r[col["status"]]; st == reports.Measured && (r[col["median_s"]] == "" || r[col["seconds"]] == "") {
+			t.Errorf("results.csv: %s measured without times", key)
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("results.csv: no row for %s", k)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("results.csv: %d rows, want %d", len(got), len(want))
+	}
+	var js struct {
+		Results []reports.Result `json:"results"`
+	}
+	if b, err = os.ReadFile(filepath.Join(dir, "results.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &js); err != nil || len(js.Results) != len(want) {
+		t.Errorf("results.json: %v, %d results, want %d", err, len(js.Results), len(want))
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"gradcheck report --out " + dir + " --quick", "no GPU found", "time exponent", "At W = "} {
+		if !strings.Contains(string(md), s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	for _, name := range []string{"time_vs_params", "ratio_vs_params", "time_vs_depth", "paths_vs_depth", "time_vs_batch"} {
+		f, err := os.Open(filepath.Join(dir, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(f); err != nil {
+			t.Errorf("%s.png: %v", name, err)
+		}
+		f.Close()
+		if fi, err := os.Stat(filepath.Join(dir, name+".svg")); err != nil || fi.Size() == 0 {
+			t.Errorf("%s.svg: %v", name, err)
+		}
+	}
+}
+
+// TestReportBadFlags checks that bad flags exit 2 with one line naming the
+// flag, before any measuring.
+func TestReportBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-seconds", "-1"}, "--max-seconds"},
+		{[]string{"--max-seconds", "NaN"}, "--max-seconds"},
+		{[]string{"--max-seconds", "0"}, "--max-seconds"},
+		{[]string{"--max-seconds", "abc"}, "max-seconds"},
+		{[]string{"--out", ""}, "--out"},
+		{[]string{"extra"}, "unexpected argument"},
+	} {
+		_, stderr, code := reportCmd(tc.args...)
+		if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line naming %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}

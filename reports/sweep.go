@@ -1,0 +1,240 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Sweep is a series of shapes that differ in one dimension, each timed by
+// every method of the sweep.
+type Sweep struct {
+	// Name is "width", "depth" or "batch": what varies.
+	Name    string   `json:"name"`
+	Shapes  []Shape  `json:"shapes"`
+	Methods []string `json:"methods"`
+	// FitFrom is the smallest value of the varying dimension (parameters for
+	// "width", depth for "depth", batch for "batch") that the fits use:
+	// below it per-call overheads, not the work, set the time.
+	FitFrom int `json:"fit_from"`
+	// FitDecades, if positive, limits each method's fit to its measured
+	// points within that many decades of its largest measured one, so that
+	// a method measured over a wide range is fitted where the work
+	// dominates, as a method measured over a narrow range is.
+	FitDecades float64 `json:"fit_decades,omitempty"`
+}
+
+// x returns the value of the sweep's varying dimension for r: the number
+// of parameters for a width sweep, the depth or the batch size.
+func (s Sweep) x(r Result) float64 {
+	switch s.Name {
+	case "depth":
+		return float64(r.Depth)
+	case "batch":
+		return float64(r.Batch)
+	}
+	return float64(r.Params)
+}
+
+// Settings configures [Run]. A nil *Settings means every default; a zero
+// field means that field's default.
+type Settings struct {
+	// Quick runs the small sweeps of [QuickSweeps] (under 20 s on two
+	// cores) instead of [DefaultSweeps], and times each size briefly.
+	Quick bool
+	// Sweeps, if not nil, replaces the built-in sweeps (Quick then only
+	// chooses the brief timing).
+	Sweeps []Sweep
+	// MaxSeconds is the time budget of one method at one size, in seconds
+	// (default 5, or 0.5 with Quick): a size whose single gradient is
+	// predicted to take longer is reported over budget, with its
+	// extrapolated time, and not run.
+	MaxSeconds float64
+	// Seed seeds every network and batch (default 1).
+	Seed uint64
+	// Progress, if not nil, is called before each measurement with the
+	// number done, the total and what comes next.
+	Progress func(done, total int, what string)
+	// GPU, if not nil, adds the GPU's gradient to every sweep.
+	GPU GPU
+	// Command is the command line that reproduces the run, for the report.
+	Command string
+}
+
+// DefaultSweeps are the sweeps of `gradcheck report`: one to two minutes
+// on two cores. The width sweep goes on to 512 units, where every naive
+// method is over budget, because backprop's time is dominated by per-call
+// costs below about 100 units and only its larger sizes show its growth.
+func DefaultSweeps() []Sweep {
+	all := []string{Backprop, ForwardPass, FDForward, FDCentral, Dual, Paths}
+	var width, depth, batch []Shape
+	for _, w := range []int{4, 6, 8, 12, 16, 24, 32, 45, 57, 90, 128, 181, 256, 362, 512} {
+		width = append(width, Shape{Width: w, Depth: 3, Batch: 8})
+	}
+	for L := 1; L <= 12; L++ {
+		depth = append(depth, Shape{Width: 4, Depth: L, Batch: 8})
+	}
+	for _, b := range []int{1, 4, 16, 64} {
+		batch = append(batch, Shape{Width: 16, Depth: 3, Batch: b})
+	}
+	return []Sweep{
+		{Name: "width", Shapes: width, Methods: all, FitFrom: 400, FitDecades: 1.5},
+		{Name: "depth", Shapes: depth, Methods: all, FitFrom: 3},
+		{Name: "batch", Shapes: batch, Methods: all, FitFrom: 1},
+	}
+}
+
+// QuickSweeps are the sweeps of `gradcheck report --quick`: the same
+// methods on smaller networks, a few seconds.
+func QuickSweeps() []Sweep {
+	all := []string{Backprop, ForwardPass, FDForward, FDCentral, Dual, Paths}
+	var width, depth, batch []Shape
+	for _, w := range []int{4, 8, 12, 16} {
+		width = append(width, Shape{Width: w, Depth: 3, Batch: 4})
+	}
+	for L := 1; L <= 6; L++ {
+		depth = append(depth, Shape{Width: 3, Depth: L, Batch: 4})
+	}
+	for _, b := range []int{1, 8} {
+		batch = append(batch, Shape{Width: 8, Depth: 2, Batch: b})
+	}
+	return []Sweep{
+		{Name: "width", Shapes: width, Methods: all, FitFrom: 200},
+		{Name: "depth", Shapes: depth, Methods: all, FitFrom: 2},
+		{Name: "batch", Shapes: batch, Methods: all, FitFrom: 1},
+	}
+}
+
+// Report is what [Run] measured.
+type Report struct {
+	Machine  Machine   `json:"machine"`
+	Seed     uint64    `json:"seed"`
+	Quick    bool      `json:"quick"`
+	Budget   float64   `json:"budget_s"`
+	Target   float64   `json:"target_s"`
+	Sweeps   []Sweep   `json:"sweeps"`
+	Results  []Result  `json:"results"`
+	Started  time.Time `json:"started"`
+	Elapsed  float64   `json:"elapsed_s"`
+	LoadEnd  []float64 `json:"load_average_end,omitempty"`
+	Command  string    `json:"command"`
+	GPUFound bool      `json:"gpu_found"`
+	methods  []method
+}
+
+// Run times every method of every sweep at every size.
+func Run(s *Settings) (*Report, error) {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	sweeps, t := DefaultSweeps(), timing{budget: 5, target: 0.5, spend: 4, minReps: 5, maxReps: 50, minRep: 2e-3}
+	if set.Quick {
+		sweeps, t = QuickSweeps(), timing{budget: 0.5, target: 0.02, spend: 0.1, minReps: 3, maxReps: 10, minRep: 2e-4}
+	}
+	if set.Sweeps != nil {
+		sweeps = set.Sweeps
+	}
+	if set.MaxSeconds != 0 {
+		if !(set.MaxSeconds > 0) || math.IsInf(set.MaxSeconds, 0) {
+			return nil, fmt.Errorf("max seconds %v must be positive and finite", set.MaxSeconds)
+		}
+		t.budget = set.MaxSeconds
+	}
+	t.target, t.spend = math.Min(t.target, t.budget), math.Min(t.spend, t.budget)
+	if set.Seed == 0 {
+		set.Seed = 1
+	}
+	ms := methods
+	if set.GPU != nil {
+		ms = append(ms[:len(ms):len(ms)], gpuMethod(set.GPU))
+		for i := range sweeps {
+			sweeps[i].Methods = append(sweeps[i].Methods[:len(sweeps[i].Methods):len(sweeps[i].Methods)], GPUBackprop)
+		}
+	}
+	total := 0
+	for _, sw := range sweeps {
+		if len(sw.Shapes) == 0 || len(sw.Methods) == 0 {
+			return nil, fmt.Errorf("reports: sweep %q has no shapes or no methods", sw.Name)
+		}
+		for _, name := range sw.Methods {
+			if _, ok := methodByName(ms, name); !ok {
+				return nil, fmt.Errorf("reports: sweep %q: unknown method %q", sw.Name, name)
+			}
+		}
+		total += len(sw.Shapes) * len(sw.Methods)
+	}
+	r := &Report{Machine: machine(), Seed: set.Seed, Quick: set.Quick, Budget: t.budget, Target: t.target, Sweeps: sweeps,
+		Started: time.Now(), Command: set.Command, GPUFound: set.GPU != nil, methods: ms}
+	if set.GPU != nil {
+		r.Machine.GPU = set.GPU.Name()
+	}
+	done := 0
+	for _, sw := range sweeps {
+		// rate[m] is m's seconds per multiply-add at its largest measured
+		// size so far in this sweep, and basis that size.
+		rate, basis := map[string]float64{}, map[string]string{}
+		for _, shape := range sw.Shapes {
+			net, b, err := shape.build(set.Seed)
+			if err != nil {
+				return nil, err
+			}
+			for _, name := range sw.Methods {
+				m, _ := methodByName(ms, name)
+				if set.Progress != nil {
+					set.Progress(done, total, fmt.Sprintf("%s %s %v", sw.Name, name, shape))
+				}
+				done++
+				res := Result{Sweep: sw.Name, Method: name, Shape: shape, Params: shape.Params()}
+				want := m.work(net.Config(), b.Len())
+				predicted := math.NaN()
+				if rt, ok := rate[name]; ok {
+					predicted = rt * float64(want.MulAdds)
+				} else if rt, ok := rate[ForwardPass]; ok && name != ForwardPass {
+					// No size of this method measured yet: the forward
+					// pass's rate, the fastest per multiply-add, gives a
+					// lower bound.
+					predicted, basis[name] = rt*float64(want.MulAdds), "lower bound from the "+basis[ForwardPass]
+				}
+				if predicted > t.budget {
+					res.Status, res.Extrapolated, res.Basis = OverBudget, predicted, basis[name]
+					res.MulAdds, res.Passes, res.Paths = want.MulAdds, want.Passes, want.Paths
+					r.Results = append(r.Results, res)
+					continue
+				}
+				run, err := m.prepare(net, b)
+				if err != nil {
+					return nil, err
+				}
+				if err := measure(&res, run, want, t); err != nil {
+					return nil, err
+				}
+				if res.MulAdds > 0 {
+					rate[name] = res.Median / float64(res.MulAdds)
+					basis[name] = fmt.Sprintf("%s measured at %v: %.3g ns per multiply-add", name, shape, 1e9*rate[name])
+				}
+				r.Results = append(r.Results, res)
+			}
+		}
+	}
+	if set.Progress != nil {
+		set.Progress(done, total, "done")
+	}
+	r.Elapsed = time.Since(r.Started).Seconds()
+	r.LoadEnd = loadAverage()
+	return r, nil
+}
+
+// errNoResult reports a lookup of a result that the sweep does not hold.
+var errNoResult = errors.New("reports: no such result")
+
+// result returns the result of method at shape in sweep.
+func (r *Report) result(sweep, method string, s Shape) (Result, error) {
+	for _, x := range r.Results {
+		if x.Sweep == sweep && x.Method == method && x.Shape == s {
+			return x, nil
+		}
+	}
+	return Result{}, errNoResult
+}
