@@ -2,9 +2,11 @@ package fuzz
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad"
 	"github.com/gradcheck/gradcheck/numgrad/zoo"
 )
 
@@ -16,20 +18,20 @@ const maxCase = 4096
 // (< 0xc0) or hostile values, a network within the default Limits, a
 // dataset for it, and a batch: every sample, or (when the next byte is
 // odd) 1 to 2N rows drawn with repetition.
-func gradientCase(data []byte) (*backprop.Network, backprop.Batch) {
+func gradientCase(data []byte) (net *backprop.Network, b backprop.Batch, hostile bool) {
 	src := NewSource(data)
 	lim := &Limits{Hostile: src.Uint8() >= 0xc0}
-	net := src.Network(lim)
+	net = src.Network(lim)
 	c := net.Config()
 	d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], lim)
-	b := backprop.All(d)
+	b = backprop.All(d)
 	if src.Bool() {
 		b.Rows = make([]int, src.IntRange(1, 2*d.N))
 		for i := range b.Rows {
 			b.Rows[i] = src.IntRange(0, d.N-1)
 		}
 	}
-	return net, b
+	return net, b, lim.Hostile
 }
 
 // FuzzGradient is the gradient-agreement target. The fuzzer chooses a
@@ -53,7 +55,7 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 	if len(data) > maxCase {
 		return
 	}
-	net, b := gradientCase(data)
+	net, b, _ := gradientCase(data)
 	var m backprop.Model = net
 	if mutant != nil {
 		m = mutant.New(net)
@@ -65,13 +67,53 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 		}
 		t.Fatalf("Compare: %v", err)
 	}
-	cfg := net.Config()
 	if c.Verdict == Fail {
+		cfg := net.Config()
 		t.Fatalf("sizes %v, activations %v, loss %v, %d samples: %v", cfg.Sizes, cfg.Activations, cfg.Loss, b.Len(), c)
 	}
-	if hasNonFinite(net.ParamsTo(nil), b) && c.Verdict != NonFinite {
+	nonFinite := hasNonFinite(net.ParamsTo(nil), b)
+	if nonFinite && c.Verdict != NonFinite {
 		t.Fatalf("a parameter or data value is NaN or ±Inf, verdict %v", c)
 	}
+	if mutant != nil {
+		return
+	}
+
+	// numgrad's checker on the same case: with its exact dual-number
+	// reference it must agree with Compare; by central differences it must
+	// at least never pass a NaN or Inf (whether it agrees on steep or
+	// cancelling cases is FuzzNumgradCentral's question, in
+	// numgrad_test.go).
+	nonFinite = nonFinite || hasNonFinite(c.Grad, backprop.Batch{}) || math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0)
+	checkNumgrad(t, net, b, c, nonFinite, numgrad.MethodDual, true)
+	checkNumgrad(t, net, b, c, nonFinite, numgrad.MethodCentral, false)
+}
+
+// checkNumgrad runs numgrad.CheckModel with method on the case that c
+// compared. A NaN or Inf in the case, the cost or the gradient (nonFinite)
+// must fail the check or give an error; with agree, a case that c passed
+// must pass too (kinks aside, which numgrad classifies itself).
+func checkNumgrad(t *testing.T, net *backprop.Network, b backprop.Batch, c *Comparison, nonFinite bool, method numgrad.Method, agree bool) {
+	t.Helper()
+	r, err := numgrad.CheckModel(net, b, &numgrad.CheckSettings{Method: method})
+	cfg := net.Config()
+	switch {
+	case err != nil:
+		if !nonFinite {
+			t.Fatalf("numgrad.CheckModel (%v) on a finite case: %v", method, err)
+		}
+	case nonFinite && r.OK():
+		t.Fatalf("numgrad (%v) passed a case with NaN or Inf (%v):\n%s", method, c.Why, table(r))
+	case agree && c.Verdict == Pass && !r.OK():
+		t.Fatalf("sizes %v, activations %v, loss %v, %d samples: backprop agrees with the exact reference, numgrad (%v) fails it:\n%s", cfg.Sizes, cfg.Activations, cfg.Loss, b.Len(), method, table(r))
+	}
+}
+
+// table returns r's table, for a failure message.
+func table(r *numgrad.Report) string {
+	var s strings.Builder
+	r.WriteTable(&s, "  ")
+	return s.String()
 }
 
 // hasNonFinite reports whether theta or b's samples hold NaN or ±Inf.
