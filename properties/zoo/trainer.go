@@ -12,16 +12,15 @@ import (
 type flaw int
 
 const (
-	none           flaw = iota
-	summed              // batch gradient multiplied back by the batch size
-	rateTwice           // θ − η·(η·g)
-	noReset             // the gradient accumulator is never cleared
-	dropPartial         // the last, smaller mini-batch skipped without drop-last
-	partialOverB        // the last mini-batch scaled by its size over B
-	onlineInBatch       // one update per sample within each batch
-	seedIgnored         // shuffling from a fixed seed
-	repeatAndSkip       // the epoch's last sample replaced by its first
-	numFlaws
+	none          flaw = iota
+	summed             // batch gradient multiplied back by the batch size
+	rateTwice          // θ − η·(η·g)
+	noReset            // the gradient accumulator is never cleared
+	dropPartial        // the last, smaller mini-batch skipped without drop-last
+	partialOverB       // the last mini-batch scaled by its size over B
+	onlineInBatch      // one update per sample within each batch
+	seedIgnored        // shuffling from a fixed seed
+	repeatAndSkip      // the epoch's last sample replaced by its first
 )
 
 // trainer returns the trainer with flaw fl: backprop.Train's semantics

@@ -1,0 +1,22 @@
+package properties_test
+
+import (
+	"slices"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/gradcheck/gradcheck/properties"
+)
+
+// FuzzNetworkProperties runs every property of the suite on backprop's
+// networks, drawing from the fuzzer's input through rapid.MakeFuzz.
+func FuzzNetworkProperties(f *testing.F) {
+	f.Fuzz(rapid.MakeFuzz(func(t *rapid.T) {
+		for _, p := range properties.Properties {
+			if !slices.Contains(suite.Skip, p.Name) {
+				p.Check(t, properties.Networks(), suite)
+			}
+		}
+	}))
+}
