@@ -73,8 +73,6 @@ type library struct {
 
 	dgemm cblasDgemm
 	sgemm cblasSgemm
-	dgemv cblasDgemv
-	sgemv cblasSgemv
 
 	getThreads func() int32
 	setThreads func(n int32)
@@ -85,8 +83,6 @@ type library struct {
 type (
 	cblasDgemm func(order, tA, tB, m, n, k int32, alpha float64, a *float64, lda int32, b *float64, ldb int32, beta float64, c *float64, ldc int32)
 	cblasSgemm func(order, tA, tB, m, n, k int32, alpha float32, a *float32, lda int32, b *float32, ldb int32, beta float32, c *float32, ldc int32)
-	cblasDgemv func(order, tA, m, n int32, alpha float64, a *float64, lda int32, x *float64, incX int32, beta float64, y *float64, incY int32)
-	cblasSgemv func(order, tA, m, n int32, alpha float32, a *float32, lda int32, x *float32, incX int32, beta float32, y *float32, incY int32)
 )
 
 // CBLAS enumeration values (cblas.h).
@@ -96,7 +92,7 @@ const (
 	cblasTrans    = 112
 )
 
-// info returns l's Info with the thread count read now.
+// infoNow returns l's Info with the thread count read now.
 func (l *library) infoNow() Info {
 	i := l.info
 	if l.getThreads != nil {

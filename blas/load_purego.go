@@ -69,8 +69,6 @@ func open(path string) (*library, error) {
 	}{
 		{&l.dgemm, "cblas_dgemm"},
 		{&l.sgemm, "cblas_sgemm"},
-		{&l.dgemv, "cblas_dgemv"},
-		{&l.sgemv, "cblas_sgemv"},
 	} {
 		sym, err := purego.Dlsym(h, f.name)
 		if err != nil {

@@ -12,7 +12,9 @@ func SetThreads(n int) error {
 	l := current()
 	if l == nil {
 		_, err := Load()
-		return err
+		if l = active.Load(); l == nil { // else a LoadFrom came in between
+			return err
+		}
 	}
 	if l.setThreads == nil {
 		return &unavailableError{reason: l.info.Path + " has no openblas_set_num_threads"}
