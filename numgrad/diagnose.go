@@ -92,7 +92,7 @@ func diagnose(r *Report, batch int) {
 			common = g.Ratio
 		}
 	}
-	if len(layers) > 1 && finite(common) && !r.Groups[0].Flat {
+	if len(layers) > 1 && finite(common) && common != 0 && !r.Groups[0].Flat {
 		why := factorName(common, batch)
 		if why != "" {
 			why = " (" + why + ")"
