@@ -44,27 +44,30 @@ func WeightRange(min, max float64) *rapid.Generator[float64] {
 	}
 	kind := rapid.IntRange(0, 3)
 	anyW := rapid.Float64Range(min, max)
-	ordinary := rapid.Float64Range(math.Max(min, -ordinaryWeight), math.Min(max, ordinaryWeight))
-	hasOrdinary := min <= ordinaryWeight && max >= -ordinaryWeight
+	var ordinary, large *rapid.Generator[float64]
+	if lo, hi := math.Max(min, -ordinaryWeight), math.Min(max, ordinaryWeight); lo <= hi {
+		ordinary = rapid.Float64Range(lo, hi)
+	}
+	if big := math.Max(math.Abs(min), math.Abs(max)); big > ordinaryWeight {
+		large = rapid.Float64Range(ordinaryWeight, big)
+	}
 	mant := rapid.Float64Range(1, 2)
 	exp := rapid.IntRange(-1074, -60)
 	sign := rapid.Bool()
-	big := math.Max(math.Abs(min), math.Abs(max))
-	large := rapid.Float64Range(ordinaryWeight, big)
 	return rapid.Custom(func(t *rapid.T) float64 {
 		var w float64
 		switch kind.Draw(t, "kind") {
 		case 0:
 			w = 0
 		case 1:
-			if !hasOrdinary {
+			if ordinary == nil {
 				return anyW.Draw(t, "w")
 			}
 			return ordinary.Draw(t, "w")
 		case 2:
 			w = math.Ldexp(mant.Draw(t, "mantissa"), exp.Draw(t, "exponent"))
 		case 3:
-			if big <= ordinaryWeight {
+			if large == nil {
 				return anyW.Draw(t, "w")
 			}
 			w = large.Draw(t, "magnitude")
