@@ -100,3 +100,26 @@ func Reference(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, 
 // the first-order ones (the curvature of exp, tanh and log is of the order
 // of their slope on the scale of their argument).
 const MaxRel = 1e-4
+
+// ReferenceCost is the cost half of [Reference]: C(θ; b) with the running
+// bound CostErr on its rounding, and Slack, Near and Rel, from one
+// evaluation of the cost instead of one per parameter; Grad and Err are
+// nil. Another correct evaluation of the same definitions in another
+// order (another framework's, say) lies within Slack·CostErr of Cost while
+// Rel ≤ MaxRel, for the reasons given at [Reference].
+func ReferenceCost(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, error) {
+	n := b.Len()
+	for _, s := range net.Config().Sizes {
+		n = max(n, s+1)
+	}
+	t := &tracker{slack: float64(2*n + 2)}
+	x := make([]bounded, len(theta))
+	for i, v := range theta {
+		x[i] = bounded{V: v, MV: math.Abs(v), t: t}
+	}
+	v, err := backprop.CostAt(net, x, b)
+	if err != nil {
+		return nil, err
+	}
+	return &Ref{Cost: v.V, CostErr: u * v.EV, Slack: t.slack, Near: t.near, Rel: t.rel}, nil
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +77,12 @@ func allSeeds() []seed {
 	}
 	for _, c := range trainSeeds() {
 		add(here, "FuzzTrain", c.name, c.data, c.mode, c.batch, c.eta, c.epochs, c.seed, c.flags)
+	}
+	// One seed per property (which = k), its bitstream drawn from a seeded
+	// PCG: past the seed's bytes the target pads with zeros.
+	rng := rand.New(rand.NewPCG(1, 1))
+	for k := range 12 {
+		add(here, "FuzzProperties", fmt.Sprintf("property-%02d", k), uint8(k), randomBytes(rng, 256*(1+k%4)))
 	}
 	for _, c := range flagSeeds() {
 		add(cmdDir, "FuzzFlags", c[0], c[1], c[2], c[3], c[4], c[5], c[6])
