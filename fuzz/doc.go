@@ -21,17 +21,30 @@
 // kink gives [Kink]. [Check] wraps it for a test: it fails the test on
 // [Fail] and returns the verdict.
 //
-// For a model that is not a [backprop.Network], [CheckGradient] compares
-// with central differences; see the README's section "Fuzzing your own
-// model" and the package example.
+// For any [backprop.Model], a user's own included, [CheckGradient] runs
+// numgrad's checker (central differences by default) and fails the test on
+// a wrong component; a case with NaN or ±Inf is reported, never passed,
+// and does not fail the test. Both take a [TB], which *testing.T and
+// *rapid.T satisfy. See the README's section "Fuzzing your own model" and
+// FuzzUserModel in example_test.go.
 //
 // # The targets
 //
 // The tests of this package fuzz the model, dataset and gradient file
-// parsers (round trips bit for bit), the trainer and update rule, and the
-// agreement of backprop with the reference. `make fuzz` runs every target
-// of the module for FUZZTIME each; `make test` for FUZZSMOKE each. Setting
-// GRADCHECK_FUZZ_MUTANT to the name of a mutant of numgrad/zoo makes
-// FuzzGradient test that mutant instead of the network: the fuzzer must then
-// find a failing input.
+// parsers (FuzzReadModel, FuzzReadCSV, FuzzReadGradient: clear errors,
+// round trips bit for bit), the update rule (FuzzTrain, and the
+// properties of package properties through rapid.MakeFuzz in
+// FuzzProperties), the agreement of backprop with the exact reference and
+// with numgrad (FuzzGradient), and the README's user target
+// (FuzzUserModel); cmd/gradcheck fuzzes the flags (FuzzFlags). Seeds live in
+// testdata/fuzz/FuzzX/, listed with their reasons in seeds_test.go.
+// `make fuzz` runs every target for FUZZTIME each, `make test` for
+// FUZZSMOKE each (scripts/fuzz.sh).
+//
+// Two targets sit behind build tags, outside the passing suite:
+// FuzzGradientMutant (tag mutant) runs FuzzGradient's body on a mutant of
+// numgrad/zoo named by GRADCHECK_FUZZ_MUTANT, which the fuzzer must catch;
+// FuzzNumgradCentral (tag numgrad_findings) holds the cases where numgrad's
+// central-difference check disagrees with the exact reference, for numgrad
+// to fix.
 package fuzz

@@ -71,7 +71,7 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 		cfg := net.Config()
 		t.Fatalf("sizes %v, activations %v, loss %v, %d samples: %v", cfg.Sizes, cfg.Activations, cfg.Loss, b.Len(), c)
 	}
-	if hasNonFinite(net.ParamsTo(nil), b) && c.Verdict != NonFinite {
+	if hasNaNOrInf(net.ParamsTo(nil), b) && c.Verdict != NonFinite {
 		t.Fatalf("a parameter or data value is NaN or ±Inf, verdict %v", c)
 	}
 	if mutant != nil {
@@ -84,7 +84,7 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 	// Whether central differences agree on steep or cancelling cases, and
 	// whether a NaN or Inf in the data alone is flagged, are
 	// FuzzNumgradCentral's questions (numgrad_test.go): known findings.
-	seen := hasNonFinite(net.ParamsTo(nil), backprop.Batch{}) || hasNonFinite(c.Grad, backprop.Batch{}) || math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0)
+	seen := hasNaNOrInf(net.ParamsTo(nil), backprop.Batch{}) || hasNaNOrInf(c.Grad, backprop.Batch{}) || math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0)
 	checkNumgrad(t, net, b, c, seen, numgrad.MethodDual, true)
 	checkNumgrad(t, net, b, c, seen, numgrad.MethodCentral, false)
 }
@@ -114,26 +114,4 @@ func table(r *numgrad.Report) string {
 	var s strings.Builder
 	r.WriteTable(&s, "  ")
 	return s.String()
-}
-
-// hasNonFinite reports whether theta or b's samples hold NaN or ±Inf.
-func hasNonFinite(theta []float64, b backprop.Batch) bool {
-	bad := func(v []float64) bool {
-		for _, x := range v {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return true
-			}
-		}
-		return false
-	}
-	if bad(theta) {
-		return true
-	}
-	for i := range b.Len() {
-		x, y := b.Sample(i)
-		if bad(x) || bad(y) {
-			return true
-		}
-	}
-	return false
 }

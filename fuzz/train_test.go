@@ -29,7 +29,7 @@ func trainValid(s *backprop.TrainSettings, d *backprop.Dataset) bool {
 	if eta := s.LearningRate; eta != 0 && (!(eta > 0) || math.IsInf(eta, 0)) {
 		return false
 	}
-	if hasNonFinite(nil, backprop.All(d)) {
+	if hasNaNOrInf(nil, backprop.All(d)) {
 		return false
 	}
 	b := s.BatchSize
