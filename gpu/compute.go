@@ -69,6 +69,7 @@ func (n *Network) slope() cuda.Arg { return n.k.scalar(backprop.LeakySlope) }
 // forward computes every layer's Zˡ = Aˡ⁻¹·Wˡᵀ + 1·bˡᵀ and Aˡ = fˡ(Zˡ) for the batch p.
 func (n *Network) forward(th *cuda.Thread, p plan) error {
 	bs, prev := p.rows, p.x
+	n.lastRows = bs
 	for l := range len(n.acts) {
 		in, out := n.cfg.Sizes[l], n.cfg.Sizes[l+1]
 		w, b := n.weights(n.params, l)

@@ -72,6 +72,8 @@ type Network struct {
 	buf          buffers
 	data         *cache
 
+	lastRows int // the batch size of the last forward pass, 0 before any
+
 	scratch []float32 // conversion buffer of the float32 precision
 	allocs  map[uint64]int
 	closed  bool

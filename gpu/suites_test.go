@@ -1,0 +1,110 @@
+package gpu
+
+// The project's other suites, run against the GPU network: the properties of package
+// properties (a model's gradient is a mean, an update is w − η·g exactly, the trainer's
+// modes and seeds, …) and the numerical gradient checker of package numgrad. Each runs on
+// the fake driver here and on a real GPU in gpu_test.go.
+
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/properties"
+)
+
+// gpuNetworks is properties.Networks with each network moved to dev (in float64: the
+// properties' tolerances are float64's), closed when rapid is done with it.
+func gpuNetworks(dev *Device, own bool) properties.Factory {
+	base := properties.Networks()
+	return func(t *rapid.T) properties.Subject {
+		s := base(t)
+		g, err := New(s.Model.(*backprop.Network), &Settings{Device: dev, OwnGEMM: own})
+		if err != nil {
+			t.Fatalf("gpu.New: %v", err)
+		}
+		t.Cleanup(func() { g.Close() })
+		s.Model = g
+		return s
+	}
+}
+
+// checkNumgrad runs numgrad's default check (central differences with step sweeps) on
+// the GPU network's gradient, for smooth networks of each loss, in each precision
+// (float32 with numgrad's float32 unit roundoff).
+func checkNumgrad(t *testing.T, dev *Device) {
+	for _, p := range []Precision{Float64, Float32} {
+		for _, s := range []subject{
+			{name: "squared/tanh", sizes: []int{3, 5, 4, 2}, acts: []backprop.Activation{backprop.Tanh, backprop.Sigmoid, backprop.Identity}, loss: backprop.SquaredError, n: 6},
+			{name: "xent/softplus", sizes: []int{3, 5, 3}, acts: []backprop.Activation{backprop.Softplus, backprop.Identity}, loss: backprop.SoftmaxCrossEntropy, n: 6},
+		} {
+			t.Run(p.String()+"/"+s.name, func(t *testing.T) {
+				cpu, d := s.build(3)
+				g, err := New(cpu, &Settings{Device: dev, Precision: p})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer g.Close()
+				set := &numgrad.CheckSettings{}
+				if p == Float32 {
+					set.Eps = u32
+				}
+				r, err := numgrad.CheckModel(g, backprop.All(d), set)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !r.OK() {
+					t.Errorf("numgrad rejects the GPU gradient:\n%v", r)
+				}
+			})
+		}
+	}
+}
+
+func TestFakeProperties(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the property suite on the fake driver: skipped under -short")
+	}
+	_, dev := fakeDevice(t)
+	properties.Suite(t, gpuNetworks(dev, false), nil)
+}
+
+func TestFakeNumgrad(t *testing.T) {
+	_, dev := fakeDevice(t)
+	checkNumgrad(t, dev)
+}
+
+// Piece gives numgrad the same sign pattern as backprop's network on the same batch.
+func TestFakePiece(t *testing.T) {
+	_, dev := fakeDevice(t)
+	for k, s := range []subject{
+		{sizes: []int{3, 7, 5, 2}, acts: []backprop.Activation{backprop.ReLU, backprop.Tanh, backprop.LeakyReLU}, loss: backprop.SquaredError, n: 9},
+		{sizes: []int{3, 4, 2}, acts: []backprop.Activation{backprop.Sigmoid, backprop.Identity}, loss: backprop.SquaredError, n: 3},
+	} {
+		cpu, d := s.build(uint64(k + 1))
+		g, err := New(cpu, &Settings{Device: dev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := g.Piece(nil); len(got) != 0 {
+			t.Errorf("Piece before any forward pass = %v, want nothing", got)
+		}
+		b := batchesOf(d)[2].b
+		if _, err := cpu.Cost(b); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.Cost(b); err != nil {
+			t.Fatal(err)
+		}
+		want := numgrad.NetworkPiece(cpu, []byte{7})
+		if got := g.Piece([]byte{7}); string(got) != string(want) {
+			t.Errorf("network %d: Piece = %v, backprop's %v", k, got, want)
+		}
+		if k == 0 && len(want) < 3 {
+			t.Errorf("network 0: a pattern of %d bytes: the test has no kinks to compare", len(want))
+		}
+		g.Close()
+	}
+}
