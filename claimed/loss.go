@@ -1,0 +1,101 @@
+package claimed
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/fuzz"
+)
+
+// LossVerdict is the verdict on a claimed loss.
+type LossVerdict int
+
+const (
+	// LossRight: the claimed loss lies within the rounding bound of ours.
+	LossRight LossVerdict = iota
+	// LossWrong: it does not, or it is not finite.
+	LossWrong
+	// LossUnverified: the first-order rounding bound is not trusted at
+	// this point (see the package documentation); neither right nor wrong.
+	LossUnverified
+	// LossUnchecked: no loss was claimed (Settings.NoLoss).
+	LossUnchecked
+)
+
+var lossVerdictNames = [...]string{"right", "WRONG", "unverified", "unchecked"}
+
+func (v LossVerdict) String() string {
+	if v < 0 || int(v) >= len(lossVerdictNames) {
+		return fmt.Sprintf("LossVerdict(%d)", int(v))
+	}
+	return lossVerdictNames[v]
+}
+
+// LossCheck is the check of a claimed loss.
+type LossCheck struct {
+	// Claimed is the claimed loss; Computed is C(θ; b) evaluated by
+	// [fuzz.ReferenceCost]; Tol is Slack·CostErr, the largest difference
+	// two correct float64 evaluations can have.
+	Claimed, Computed, Tol float64
+	Verdict                LossVerdict
+	// Note says why a loss is wrong or unverified, and the likely cause of
+	// a wrong one when its ratio to ours is recognisable.
+	Note string
+}
+
+// checkLoss compares the claimed loss with net's cost on b at θ.
+func checkLoss(net *backprop.Network, b backprop.Batch, claimed float64) (LossCheck, error) {
+	ref, err := fuzz.ReferenceCost(net, net.ParamsTo(nil), b)
+	if err != nil {
+		return LossCheck{}, err
+	}
+	c := LossCheck{Claimed: claimed, Computed: ref.Cost, Tol: ref.Slack * ref.CostErr}
+	switch {
+	case math.IsNaN(claimed) || math.IsInf(claimed, 0):
+		c.Verdict, c.Note = LossWrong, "the claimed loss is not finite"
+	case math.IsNaN(c.Computed) || math.IsInf(c.Computed, 0) || math.IsNaN(c.Tol) || math.IsInf(c.Tol, 0):
+		c.Verdict, c.Note = LossUnverified, fmt.Sprintf("the model's cost on these data is %v (bound %v): nothing to compare with", c.Computed, c.Tol)
+	case math.Abs(claimed-c.Computed) <= c.Tol:
+		c.Verdict = LossRight
+		if ref.Rel > fuzz.MaxRel {
+			// Agreement within a bound that may be too small still agrees;
+			// disagreement below would be no verdict.
+			c.Note = "within the first-order bound, which is not trusted here"
+		}
+	case ref.Rel > fuzz.MaxRel:
+		c.Verdict = LossUnverified
+		c.Note = fmt.Sprintf("an argument of exp, log or tanh is perturbed by %.1e relative by rounding, above the %.0e where the first-order bound holds", ref.Rel, fuzz.MaxRel)
+	default:
+		c.Verdict = LossWrong
+		c.Note = lossCause(claimed/c.Computed, net.Config(), b.Len())
+	}
+	return c, nil
+}
+
+// lossCause names a recognisable ratio claimed/ours, or returns "".
+func lossCause(q float64, c backprop.Config, batch int) string {
+	out := c.Sizes[len(c.Sizes)-1]
+	B := float64(batch)
+	switch {
+	case c.Loss == backprop.SquaredError && near(q, 0.5):
+		return "claimed = ½ × ours: a ½ in the claimed loss; gradcheck's squared error has no ½, e = Σ_k (ŷ_k − y_k)²"
+	case c.Loss == backprop.SquaredError && out > 1 && near(q, 1/float64(out)):
+		return fmt.Sprintf("claimed = ours / %d, the number of outputs: a mean over B·n_out entries, as F.mse_loss(reduction='mean') takes; gradcheck's cost sums over the outputs and averages over the samples, ((ŷ − y)**2).sum(1).mean()", out)
+	case c.Loss == backprop.SquaredError && out > 1 && near(q, 0.5/float64(out)):
+		return fmt.Sprintf("claimed = ours / (2·%d): a ½ and a mean over the %d outputs as well as the samples", out, out)
+	case batch > 1 && near(q, B):
+		return fmt.Sprintf("claimed = %d × ours: summed over the %d samples instead of averaged", batch, batch)
+	case batch > 1 && near(q, 1/B):
+		return fmt.Sprintf("claimed = ours / %d: divided by the batch size once too often", batch)
+	case near(q, -1):
+		return "claimed = −ours: a sign flip"
+	case near(q, 2):
+		return "claimed = 2 × ours: a term counted twice"
+	}
+	return fmt.Sprintf("claimed/ours = %.6g", q)
+}
+
+// near reports whether two ratios agree to 1e-3 relative (numgrad's rule
+// for recognising a factor).
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-3*math.Max(math.Abs(a), math.Abs(b)) }
