@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/claimed"
 	"github.com/gradcheck/gradcheck/netio"
-	"github.com/google/go-cmp/cmp"
 )
 
 // TestFlattenOrder: a gradient written per layer by netio.NewGradientFile
@@ -53,7 +53,10 @@ func TestFlattenShapeErrors(t *testing.T) {
 			}
 			return f
 		}, []string{"layer 0 weights: found 3×4, want 4×3", "transposed", "[out][in]"}},
-		{"layer 1 weights, a row missing", func(f *netio.GradientFile) *netio.GradientFile { f.Layers[1].Weights = f.Layers[1].Weights[:1]; return f },
+		{"layer 1 weights, a row missing", func(f *netio.GradientFile) *netio.GradientFile {
+			f.Layers[1].Weights = f.Layers[1].Weights[:1]
+			return f
+		},
 			[]string{"layer 1 weights: found 1×4, want 2×4"}},
 		{"layer 1 weights empty", func(f *netio.GradientFile) *netio.GradientFile { f.Layers[1].Weights = nil; return f },
 			[]string{"layer 1 weights: found 0×0, want 2×4"}},
