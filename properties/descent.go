@@ -24,8 +24,10 @@ import (
 // Δ > 0 and Δ/(η‖g‖²) ∈ [1/2, 3/2]. It fails if no η passes and the regime
 // that crosses μ on the way down is linear with another slope: at the last
 // rate with |Δ| > μ and at its two neighbours, Δ halves with η, each ratio
-// Δ(η)/Δ(η/2) within 1/8 of 2. Otherwise nothing is decided (the gradient
-// is lost in rounding noise, or Δ is never linear near μ) and it passes.
+// Δ(η)/Δ(η/2) within 1/8 of 2, and the steps there are local: no parameter
+// moves by more than 2⁻¹⁰·(1 + ‖θ‖∞). Otherwise nothing is decided (the
+// gradient is lost in rounding noise, or Δ is never linear near μ with
+// small steps) and it passes.
 //
 // The reasoning:
 //
@@ -39,6 +41,15 @@ import (
 //     one at the smallest steps; a linear stretch at larger steps can be
 //     another piece of the cost (the far field of a piecewise-linear or
 //     saturated network) that ends abruptly where the step becomes local.
+//   - Steps must be local because "small enough η" means steps small
+//     against the scale on which C varies, which a step larger than the
+//     parameters is not; 2⁻¹⁰·(1 + ‖θ‖∞) is the size of the move off kinks
+//     below. A gradient near its own rounding error is wrong in direction,
+//     and with a cost that is linear over long stretches (a confident
+//     softmax cross-entropy is linear in the logits) a wrong slope shows
+//     only at such steps. Seen with backprop's cross-entropy gradient
+//     p·Σy − y for targets (1, 2⁻⁵³): Σy rounds to 1, and the gradient,
+//     itself of order 2⁻⁵³, loses its direction.
 //   - μ and the factor 2 below it assume the cost is computed with an
 //     absolute error below μ/64 = 2⁻⁴⁶·max(|C|, 1), so that Δ near μ/2 is
 //     accurate to 1/32. Relative to |C| alone this would not do: a small
@@ -98,7 +109,12 @@ func Descent(t *rapid.T, f Factory, s *Settings) {
 		last--
 	}
 	doubles := func(a, b float64) bool { q := a / b; return q >= 2-0.125 && q <= 2+0.125 }
-	if k := last; k >= 1 && k+1 < len(deltas) && doubles(deltas[k-1], deltas[k]) && doubles(deltas[k], deltas[k+1]) {
+	var gmax, tmax float64
+	for i, v := range g {
+		gmax, tmax = math.Max(gmax, math.Abs(v)), math.Max(tmax, math.Abs(theta[i]))
+	}
+	local := func(k int) bool { return etas[k]*gmax <= 0x1p-10*(1+tmax) }
+	if k := last; k >= 1 && k+1 < len(deltas) && local(k-1) && doubles(deltas[k-1], deltas[k]) && doubles(deltas[k], deltas[k+1]) {
 		var tried strings.Builder
 		for j := range deltas {
 			fmt.Fprintf(&tried, "\tη = %-10.4g Δ = %-11.4g η‖g‖² = %-11.4g ratio %.4g\n", etas[j], deltas[j], preds[j], deltas[j]/preds[j])

@@ -60,8 +60,11 @@ func (m *linear) Gradient(dst []float64, b backprop.Batch) (float64, error) {
 			}
 			c += r * r * scale
 			d := 2 * r * scale
-			if m.bug == "sign" {
+			switch m.bug {
+			case "sign":
 				d = -d
+			case "tripled":
+				d *= 3
 			}
 			for i := range m.in {
 				dst[k*m.in+i] += d * x[i]
@@ -143,6 +146,7 @@ func TestPropertiesCatchModelBugs(t *testing.T) {
 		{"η²", true, properties.LinearRate, "LinearRate"},
 		{"decay", true, properties.ZeroRate, "ZeroRate"},
 		{"sign", false, properties.Descent, "Descent"},
+		{"tripled", false, properties.Descent, "Descent"},
 	} {
 		t.Run(tc.bug+"/"+tc.name, func(t *testing.T) {
 			f := linearModels(tc.bug, tc.stepping)
