@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine, from a copy of the repository with .gpubin/ built by
+# scripts/gpu-bench.sh (there is no Go there). Phases, in order; name some to run only
+# those (default: all of them):
+#
+#   tests   the GPU tests of gpu/cuda, gpu/kernels and gpu, with GPU_REQUIRED=1 (a missing
+#           GPU fails them instead of skipping)
+#   bench   BenchmarkStep and BenchmarkStepOwnGEMM of package gpu
+#   torch   the PyTorch baseline, scripts/peers/torch_gpu.py --no-gradcheck
+#   table   scripts/peers/gpu_table.py: ours against PyTorch, one table
+#
+# Everything goes to $OUT (default .gpubin/out, ignored by git): test-*.log, bench.txt, torch_gpu.txt,
+# torch_gpu.json, gpu-bench.md, gpu-bench.json, summary.txt. Each phase has its own time
+# limit, so that one that hangs leaves time for the others; the whole takes about five
+# minutes on an H100. Exit status: 0 if every phase run passed, 1 otherwise.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+OUT=${OUT:-$root/.gpubin/out}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+export OUT GPU_REQUIRED=1
+bin=$root/.gpubin
+phases=("$@")
+[ ${#phases[@]} -eq 0 ] && phases=(tests bench torch table)
+status=0
+summary=$OUT/summary.txt
+: >"$summary"
+
+note() { echo "$*" | tee -a "$summary"; }
+
+{
+	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -srm)"
+	command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+	git -C "$root" rev-parse --short HEAD 2>/dev/null | sed 's/^/# commit /'
+} | tee -a "$summary"
+
+for b in gpu cuda kernels; do
+	if [ ! -x "$bin/$b.test" ]; then
+		note "missing $bin/$b.test: run scripts/gpu-bench.sh where Go is, and carry .gpubin"
+		exit 1
+	fi
+done
+
+# runtest NAME DIR LIMIT: the package's GPU tests, run in its directory (tests read files
+# relative to it).
+runtest() {
+	local name=$1 dir=$2 limit=$3 rc
+	(cd "$root/$dir" && "$bin/$name.test" -test.v -test.run GPU -test.timeout "$limit") >"$OUT/test-$name.log" 2>&1
+	rc=$?
+	local pass fail skip
+	pass=$(grep -c -- '^--- PASS' "$OUT/test-$name.log")
+	fail=$(grep -c -- '^--- FAIL' "$OUT/test-$name.log")
+	skip=$(grep -c -- '--- SKIP' "$OUT/test-$name.log")
+	note "tests $dir: exit $rc, $pass passed, $fail failed, $skip skipped (test-$name.log)"
+	if [ $rc -ne 0 ]; then
+		grep -E -- '^(--- FAIL|\s+--- FAIL|panic|FAIL)|_test.go:[0-9]+:' "$OUT/test-$name.log" | head -40 | tee -a "$summary"
+		status=1
+	fi
+}
+
+for phase in "${phases[@]}"; do
+	case $phase in
+	tests)
+		runtest cuda gpu/cuda 90s
+		runtest kernels gpu/kernels 90s
+		runtest gpu gpu 240s
+		;;
+	bench)
+		(cd "$root/gpu" && "$bin/gpu.test" -test.run '^$' -test.bench 'BenchmarkStep' \
+			-test.benchtime 300ms -test.timeout 200s) >"$OUT/bench.txt" 2>&1
+		rc=$?
+		note "bench: exit $rc, $(grep -c '^BenchmarkStep' "$OUT/bench.txt") results (bench.txt)"
+		[ $rc -ne 0 ] && { tail -20 "$OUT/bench.txt" | tee -a "$summary"; status=1; }
+		;;
+	torch)
+		timeout 200 python3 "$root/scripts/peers/torch_gpu.py" --no-gradcheck >"$OUT/torch_gpu.txt" 2>&1
+		rc=$?
+		note "torch: exit $rc, $(grep -c 'step' "$OUT/torch_gpu.txt") rows (torch_gpu.txt, torch_gpu.json)"
+		[ $rc -ne 0 ] && { tail -20 "$OUT/torch_gpu.txt" | tee -a "$summary"; status=1; }
+		;;
+	table)
+		python3 "$root/scripts/peers/gpu_table.py" --go "$OUT/bench.txt" --torch "$OUT/torch_gpu.json" \
+			--torch-log "$OUT/torch_gpu.txt" --json "$OUT/gpu-bench.json" >"$OUT/gpu-bench.md"
+		rc=$?
+		note "table: exit $rc (gpu-bench.md)"
+		[ $rc -ne 0 ] && status=1
+		cat "$OUT/gpu-bench.md"
+		;;
+	*)
+		note "unknown phase $phase (want tests, bench, torch or table)"
+		status=1
+		;;
+	esac
+done
+note "gpu-run.sh: exit $status"
+exit $status
