@@ -41,7 +41,10 @@
 //	{"loss": C, "layers": [{"weights": [[…]], "biases": […]}, …]}
 //
 // loss is the mean cost over the dataset and layers holds ∂C/∂W and ∂C/∂b
-// in the model file's layout.
+// in the model file's layout. The README's section "Checking a gradient
+// from another implementation" documents the layout and the cost for
+// someone writing such a file elsewhere (with a PyTorch recipe); package
+// claimed checks one.
 //
 // # Errors
 //

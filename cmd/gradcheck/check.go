@@ -47,11 +47,12 @@ func (c *checkFlags) settings() (*numgrad.CheckSettings, error) {
 }
 
 func runCheck(e *env, args []string) error {
-	fs := newFlags(e, "check", "--model M --data D [--method central|richardson|complex|dual|fast] [--projections k] [--seed S] [--step c] [--json]")
+	fs := newFlags(e, "check", "--model M --data D [--claimed G] [--method central|richardson|complex|dual|fast] [--projections k] [--seed S] [--step c] [--json]")
 	var in inputs
 	var cf checkFlags
 	in.register(fs)
 	cf.register(fs)
+	claimedPath := registerClaimed(fs)
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -62,6 +63,9 @@ func runCheck(e *env, args []string) error {
 	net, d, err := in.load()
 	if err != nil {
 		return err
+	}
+	if *claimedPath != "" {
+		return checkClaimedFile(e, net, d, *claimedPath, s, cf.asJSON)
 	}
 	r, err := checkGradient(net, backprop.All(d), nil, s)
 	if err != nil {
