@@ -60,7 +60,7 @@ func TestCheckErrors(t *testing.T) {
 	}
 	other := backprop.MustNew(backprop.Config{Sizes: []int{2, 3, 1}, Activations: []backprop.Activation{backprop.Sigmoid, backprop.Identity}})
 	f := netio.NewGradientFile(other, c, make([]float64, other.NumParams()))
-	if _, err := claimed.CheckFile(net, b, f, nil); err == nil || !strings.Contains(err.Error(), "the gradient has 2 layers, the model 3") {
+	if _, err := claimed.CheckFile(net, b, f, nil); err == nil || !strings.Contains(err.Error(), "layers: the gradient has 2, the model 3") {
 		t.Errorf("file of another network: %v", err)
 	}
 	// NaN in the claim is no error: the report fails.

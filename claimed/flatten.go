@@ -19,7 +19,7 @@ func Flatten(net *backprop.Network, f *netio.GradientFile) ([]float64, error) {
 	}
 	sizes := net.Config().Sizes
 	if len(f.Layers) != len(sizes)-1 {
-		return nil, fmt.Errorf("layers: the gradient has %d layers, the model %d (sizes %v)", len(f.Layers), len(sizes)-1, sizes)
+		return nil, fmt.Errorf("layers: the gradient has %d, the model %d (sizes %v)", len(f.Layers), len(sizes)-1, sizes)
 	}
 	for l, layer := range f.Layers {
 		in, out := sizes[l], sizes[l+1]

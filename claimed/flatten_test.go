@@ -43,9 +43,9 @@ func TestFlattenShapeErrors(t *testing.T) {
 	}{
 		{"nil", func(*netio.GradientFile) *netio.GradientFile { return nil }, []string{"no gradient"}},
 		{"a layer missing", func(f *netio.GradientFile) *netio.GradientFile { f.Layers = f.Layers[:1]; return f },
-			[]string{"the gradient has 1 layers, the model 2", "[3 4 2]"}},
+			[]string{"layers: the gradient has 1, the model 2", "[3 4 2]"}},
 		{"a layer too many", func(f *netio.GradientFile) *netio.GradientFile { f.Layers = append(f.Layers, f.Layers[0]); return f },
-			[]string{"the gradient has 3 layers, the model 2"}},
+			[]string{"layers: the gradient has 3, the model 2"}},
 		{"layer 0 weights transposed, [in][out]", func(f *netio.GradientFile) *netio.GradientFile {
 			f.Layers[0].Weights = make([][]float64, 3)
 			for i := range f.Layers[0].Weights {
