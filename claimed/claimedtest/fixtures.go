@@ -6,11 +6,13 @@ package claimedtest
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/fuzz"
 	"github.com/gradcheck/gradcheck/netio"
 )
 
@@ -98,4 +100,67 @@ func (f Fixture) Open() (*backprop.Network, *backprop.Dataset, error) {
 		return nil, nil, err
 	}
 	return net, d, nil
+}
+
+// Agreement measures how far two float64 evaluations of one network's loss
+// and gradient (PyTorch's and backprop's, say) are apart, against the most
+// that rounding allows them.
+//
+// The bound comes from the arithmetic of the case: fuzz.Reference evaluates
+// ∂C/∂θ_i by dual numbers with a running bound Err_i on its rounding, and
+// any correct float64 evaluation of the same definitions in another order
+// lies within Slack·Err_i of it (Slack = 2n + 2, n the longest sum; see
+// fuzz.Reference). Two such evaluations a and b therefore satisfy
+//
+//	|a_i − b_i| ≤ 2·Slack·Err_i,
+//
+// and the losses the same with CostErr. The bound is first order: it is
+// only stated where the reference's Rel ≤ fuzz.MaxRel and no ReLU
+// pre-activation lies within rounding of its kink (Near).
+type Agreement struct {
+	// Loss and Grad are the largest |a − b| of the loss and of a gradient
+	// component; GradULP is the latter in units of u·‖b‖∞, u = 2⁻⁵³.
+	Loss, Grad, GradULP float64
+	// Ratio is the largest |a − b|/bound over the loss and the components;
+	// ≤ 1 is agreement. Worst names where it is reached.
+	Ratio float64
+	Worst string
+}
+
+// Agree returns the agreement of (lossA, a) and (lossB, b), flat gradients
+// of net's cost on batch at net's parameters. It returns an error where the
+// bound does not hold (see [Agreement]) and panics if a lengths differ.
+func Agree(net *backprop.Network, batch backprop.Batch, lossA float64, a []float64, lossB float64, b []float64) (*Agreement, error) {
+	if len(a) != net.NumParams() || len(b) != net.NumParams() {
+		panic("claimedtest: Agree: gradient lengths differ from the network's")
+	}
+	ref, err := fuzz.Reference(net, net.ParamsTo(nil), batch)
+	if err != nil {
+		return nil, err
+	}
+	if ref.Near || ref.Rel > fuzz.MaxRel {
+		return nil, fmt.Errorf("the rounding bound does not hold here (near a kink: %v; Rel %.2g, at most %g)", ref.Near, ref.Rel, fuzz.MaxRel)
+	}
+	ag := &Agreement{}
+	see := func(where string, d, bound float64) {
+		if r := d / bound; r > ag.Ratio { // +Inf for d > 0 = bound, NaN (skipped) for 0/0
+			ag.Ratio, ag.Worst = r, where
+		}
+	}
+	ag.Loss = math.Abs(lossA - lossB)
+	see("loss", ag.Loss, 2*ref.Slack*ref.CostErr)
+	norm := 0.0
+	for _, v := range b {
+		norm = math.Max(norm, math.Abs(v))
+	}
+	for i := range a {
+		d := math.Abs(a[i] - b[i])
+		ag.Grad = math.Max(ag.Grad, d)
+		loc, _ := net.Layout().Locate(i)
+		see(loc.String(), d, 2*ref.Slack*ref.Err[i])
+	}
+	if norm > 0 {
+		ag.GradULP = ag.Grad / (0x1p-53 * norm)
+	}
+	return ag, nil
 }

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/claimed"
 	"github.com/gradcheck/gradcheck/claimed/claimedtest"
+	"github.com/gradcheck/gradcheck/netio"
 )
 
 // buildGradcheck builds the command into a temporary directory and returns
@@ -292,5 +295,49 @@ for i in range(3, len(args), 3):
 		if code != 0 || !strings.Contains(out, "claim: RIGHT (loss and gradient)") {
 			t.Errorf("%s: the recipe's gradient: exit %d\n%s%s", f.Name, code, out, errs)
 		}
+	}
+}
+
+// TestGradAgreesWithFixtures: for every fixture, `gradcheck grad` prints the
+// loss and gradient that PyTorch computed, to within the rounding bound of
+// two float64 evaluations (claimedtest.Agreement).
+func TestGradAgreesWithFixtures(t *testing.T) {
+	fixtures, err := claimedtest.Load(claimedtest.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fixtures {
+		out, errs, code := gradcheck("grad", "--model", f.Path(f.Model), "--data", f.Path(f.Data))
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", f.Name, code, errs)
+		}
+		ours, err := netio.ReadGradient(strings.NewReader(out), "stdout")
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := netio.LoadGradient(f.Path(f.Grad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, d, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := claimed.Flatten(net, ours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, err := claimed.Flatten(net, theirs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ag, err := claimedtest.Agree(net, backprop.All(d), theirs.Loss, th, ours.Loss, o)
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		if !(ag.Ratio <= 1) {
+			t.Errorf("%s: `gradcheck grad` and PyTorch differ by %.3g times the rounding bound at %s", f.Name, ag.Ratio, ag.Worst)
+		}
+		t.Logf("%s: loss |difference| %.2g, gradient max |difference| %.2g (%.1f u·‖g‖∞), %.2g of the bound", f.Name, ag.Loss, ag.Grad, ag.GradULP, ag.Ratio)
 	}
 }
