@@ -9,8 +9,8 @@ import (
 type growth struct {
 	Method string
 	// Time and Work are power fits (exponent = Slope) against the sweep's
-	// varying dimension, over the measured points from the sweep's FitFrom
-	// on; Rate is the fit of seconds per multiply-add, so that
+	// varying dimension, over the measured points in the sweep's fit
+	// window; Rate is the fit of seconds per multiply-add, so that
 	// Time.Slope = Work.Slope + Rate.Slope exactly (least squares is linear).
 	Time, Work, Rate Fit
 	// ExpTime and ExpWork are exponential fits (factor exp(Slope) per unit
@@ -31,23 +31,15 @@ func (r *Report) growths(sw Sweep) []growth {
 	for _, name := range sw.Methods {
 		g := growth{Method: name}
 		g.Theory, g.TheoryText = theory(sw, name)
-		from := float64(sw.FitFrom)
-		if sw.FitDecades > 0 {
-			for _, res := range r.Results {
-				if res.Sweep == sw.Name && res.Method == name && res.Status == Measured {
-					from = math.Max(from, sw.x(res)/math.Pow(10, sw.FitDecades))
-				}
-			}
-		}
 		var x, t, w, rate []float64
 		for _, res := range r.Results {
-			if res.Sweep != sw.Name || res.Method != name || res.Status != Measured || sw.x(res) < from {
+			if res.Sweep != sw.Name || res.Method != name || res.Status != Measured || !sw.inFit(res) {
 				continue
 			}
 			x = append(x, sw.x(res))
-			t = append(t, res.Median)
+			t = append(t, res.Min)
 			w = append(w, float64(res.MulAdds))
-			rate = append(rate, res.Median/float64(res.MulAdds))
+			rate = append(rate, res.Min/float64(res.MulAdds))
 		}
 		if len(x) > 0 {
 			g.Lo, g.Hi = x[0], x[len(x)-1]
@@ -73,7 +65,7 @@ func theory(sw Sweep, name string) (float64, string) {
 		switch name {
 		case Paths:
 			w := sw.Shapes[0].Width
-			return math.NaN(), fmt.Sprintf("exponential: ∝ w^{L+1}·L paths × length, a factor → %d per layer", w)
+			return math.NaN(), fmt.Sprintf("exponential: about w^{L+1} paths of about 2L multiplications, a factor w·(L+1)/L per layer, → w = %d", w)
 		case FDForward, FDCentral, Dual:
 			return 2, "W passes of F multiply-adds, both ∝ L: ∝ L²"
 		}

@@ -37,7 +37,7 @@ func (r *Report) writeMarkdown(w io.Writer, plots []string) error {
 		p("Each figure is also saved as PNG beside the SVG.\n\n")
 	}
 	p("## Files\n\n")
-	p("- `results.csv`, `results.json`: every measurement: method, shape, parameters, counted multiply-adds, passes and paths, status, repetitions, calls per repetition, each repetition's seconds per gradient, median, min, max, and for sizes over budget the extrapolated seconds and its basis.\n")
+	p("- `results.csv`, `results.json`: every measurement: method, shape, parameters, counted multiply-adds, passes and paths, status, repetitions, calls per repetition, each repetition's seconds per gradient by the report's clock and by the wall clock, median, min, max, and for sizes over budget the extrapolated seconds (both clocks) and their basis. results.json also holds the machine and the sweeps' definitions.\n")
 	p("- Reproduce with `%s` (the timings will differ with the machine and its load; the counts will not).\n", r.Command)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -63,7 +63,7 @@ func (r *Report) summary(p func(string, ...any)) {
 			if g.Method != Paths || g.Err != nil {
 				continue
 			}
-			p("- **paths in depth**: at width %d, time grows by ×%.2f per layer and multiply-adds by ×%.2f (exponential fit over depths %.0f–%.0f, R² %.3f, against %.3f for the best power law t ∝ L^%.1f): exponential in depth, as %s.\n",
+			p("- **paths in depth**: at width %d, time grows by ×%.2f per layer and multiply-adds by ×%.2f (exponential fit over depths %.0f–%.0f, R² %.3f, against %.3f for the best power law t ∝ L^%.1f): exponential in depth. Theory: %s.\n",
 				sw.Shapes[0].Width, math.Exp(g.ExpTime.Slope), math.Exp(g.ExpWork.Slope), g.Lo, g.Hi, g.ExpTime.R2, g.Time.R2, g.Time.Slope, g.TheoryText)
 		}
 	}
@@ -73,8 +73,8 @@ func (r *Report) summary(p func(string, ...any)) {
 			if h.Ratio < 1e3 {
 				meets = "at least 10³×: **no**"
 			}
-			p("- **At W = %d parameters** (%v): central finite differences took %s per gradient and backprop %s: **%s×** (measured, medians of %d and %d repetitions; %s). In multiply-adds: %s×.\n",
-				h.Params, h.Shape, dur(h.FD.Median), dur(h.BP.Median), group(h.Ratio), h.FD.Reps, h.BP.Reps, meets, group(h.WorkRatio))
+			p("- **At W = %d parameters** (%v): central finite differences took %s per gradient and backprop %s: **%s×** (measured: the fastest of %d and of %d repetitions; %s). In multiply-adds: %s×.\n",
+				h.Params, h.Shape, dur(h.FD.Min), dur(h.BP.Min), group(h.Ratio), h.FD.Reps, h.BP.Reps, meets, group(h.WorkRatio))
 		} else {
 			p("- **At W = %d parameters** (%v): central finite differences were **over budget** in this run (extrapolated %s, %s× backprop); not measured.\n",
 				h.Params, h.Shape, dur(h.FD.Time()), group(h.Ratio))
@@ -126,7 +126,7 @@ func (r *Report) cheapRatio() (timeRatio, workRatio float64, ok bool) {
 		bp, e1 := r.result("width", Backprop, sw.Shapes[i])
 		fw, e2 := r.result("width", ForwardPass, sw.Shapes[i])
 		if e1 == nil && e2 == nil && bp.Status == Measured && fw.Status == Measured {
-			return bp.Median / fw.Median, float64(bp.MulAdds) / float64(fw.MulAdds), true
+			return bp.Min / fw.Min, float64(bp.MulAdds) / float64(fw.MulAdds), true
 		}
 	}
 	return 0, 0, false
@@ -144,16 +144,21 @@ func (r *Report) how(p func(string, ...any)) {
 	p("| `paths` | per weight, the sum over every path from it to an output of the product of one-layer derivatives, each product formed from scratch | `naive.PathEnumeration` |\n\n")
 	p("The networks have Depth layers of Width units (inputs and outputs too), ReLU in every layer but the last, which is the identity; weights are drawn by He's rule from the seed %d, inputs uniformly from [−1, 1] and targets from [0, 1]. ReLU rather than tanh because evaluating it costs a comparison: one tanh costs as much as tens of multiply-adds, which would hide the counted work's growth below widths of about a hundred.\n\n", r.Seed)
 	p("**Work** is counted, not estimated: every method adds to a counter the multiply-adds it performs (a matrix product of m×k by k×n adds m·n·k; each path multiplication adds 1) and the forward passes it runs; the report checks each count against the closed forms of `numgrad/naive`'s documentation and stops if one differs. Backprop's count is the closed form of its products, B·(3F − n₀n₁ + N′) with F the number of weights and N′ the number of non-identity units, which the package's tests check against an instrumented copy that reproduces `Network.Gradient` bit for bit.\n\n")
-	p("**Time** is wall-clock time per gradient on one goroutine (the methods do not parallelise; gonum's matrix product stays serial at these sizes). The first call of each method at each size is a warm-up and is discarded unless it took long; then the gradient is repeated until at least %s and a minimum number of repetitions have passed, or the budget would be exceeded; gradients faster than a couple of milliseconds are run several times per repetition and timed together. Tables show the median; results.csv and results.json keep every repetition, min and max.\n\n", dur(r.Target))
-	p("**Budget**: one method may spend %s on one size. Before running a size, its time is predicted as its counted multiply-adds times the method's measured seconds per multiply-add at its largest size so far in the sweep (for a method's first size, the forward pass's rate, a lower bound); a size predicted above the budget is not run and is reported as *over budget* with that extrapolated time. Nothing is skipped silently.\n\n", dur(r.Budget))
-	p("**Fits** are least-squares lines through the logarithms of the measured medians: log t = c + k·log x gives the growth exponent k (a power law), log t = c + L·log g the factor g per layer (an exponential). Each sweep fits only its sizes from a threshold on (listed with each table), where the work, not per-call overhead, sets the time. Because least squares is linear, the time exponent is exactly the work exponent plus the exponent of the time per multiply-add; the tables give all three, so a time exponent that differs from the theory can be traced to the work or to the speed.\n\n")
+	p("**Time** is the %s per gradient", r.Clock)
+	if r.Clock == CPUClock {
+		p(" (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`; nothing else runs in the process meanwhile). On a machine shared with other processes, wall-clock time also counts the time they hold the cores, which is not the method's cost; CPU time does not (the caches and memory bandwidth they share still slow it down). The wall-clock times are in results.csv and results.json too, and decide the budget")
+	}
+	p(". The sweep runs with GOMAXPROCS = 1, so every method computes on one core: gonum would otherwise run products with at least four 64×64 blocks of output (backprop's weight gradient from width 65 on) on several goroutines, and charge their start-up and idle spinning to backprop at the widths where it switches")
+	p(". The first call of each method at each size is a warm-up and is discarded unless it took long; then the gradient is repeated until at least %s and a minimum number of repetitions have passed, or the time spent on the size would exceed its share; gradients faster than a couple of milliseconds are run several times per repetition and timed together. Tables, ratios, fits and plots use the fastest repetition, the minimum: other processes only ever add time, so it is the estimate they disturb least (Chen & Revels, *Robust benchmarking in noisy environments*, 2016); results.csv and results.json keep every repetition, the median and the maximum.\n\n", dur(r.Target))
+	p("**Budget**: one gradient of one method at one size may take %s of wall-clock time. Before running a size, its time is predicted as its counted multiply-adds times the method's measured seconds per multiply-add at its largest size so far in the sweep (for a method's first size, the forward pass's rate, a lower bound); a size predicted above the budget is not run and is reported as *over budget* with that extrapolated time (by the report's clock in the tables; both clocks and the basis in results.csv). Nothing is skipped silently.\n\n", dur(r.Budget))
+	p("**Fits** are least-squares lines through the logarithms of the measured times: log t = c + k·log x gives the growth exponent k (a power law), log t = c + L·log g the factor g per layer (an exponential). Each sweep fits only the sizes in a window (given with each table) where the machine runs the dense products at a steady speed: gonum's pure-Go matrix products spend a fixed time on each dot product, which weighs most at small widths, and slow down when the weights outgrow the caches, so outside the window the time per multiply-add changes with the size and the time's exponent is not the work's. Every size is still in the tables and plots. Because least squares is linear, the time exponent is exactly the work exponent plus the exponent of the time per multiply-add; the tables give all three, so a time exponent that differs from the theory can be traced to the work or to the speed.\n\n")
 }
 
 func (r *Report) machineSection(p func(string, ...any)) {
 	m := r.Machine
 	p("## Machine\n\n| | |\n|---|---|\n")
-	p("| CPU | %s |\n| cores | %d (GOMAXPROCS %d) |\n| OS/arch | %s |\n| Go | %s |\n| matrix products | %s |\n| commit | %s |\n| seed | %d |\n",
-		m.CPU, m.Cores, m.GOMAXPROCS, m.OS, m.Go, m.BLAS, m.Commit, r.Seed)
+	p("| CPU | %s |\n| cores | %d (GOMAXPROCS %d) |\n| OS/arch | %s |\n| Go | %s |\n| matrix products | %s |\n| clock | %s |\n| commit | %s |\n| seed | %d |\n",
+		m.CPU, m.Cores, m.GOMAXPROCS, m.OS, m.Go, m.BLAS, r.Clock, m.Commit, r.Seed)
 	p("| load average (1, 5, 15 min) | at start %s, at end %s |\n", loads(m.Load), loads(r.LoadEnd))
 	gpu := "no GPU found"
 	if r.GPUFound {
@@ -191,7 +196,7 @@ func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 		head += " " + m + " |"
 		rule += "---|"
 	}
-	p("Median time per gradient, and in parentheses its ratio to backprop's:\n\n%s\n%s\n", head, rule)
+	p("Time per gradient (the fastest repetition), and in parentheses its ratio to backprop's:\n\n%s\n%s\n", head, rule)
 	for _, s := range sw.Shapes {
 		p("| %d | %d | %d | %d |", s.Width, s.Depth, s.Batch, s.Params())
 		for _, m := range sw.Methods {
@@ -200,9 +205,13 @@ func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 				p(" – |")
 				continue
 			}
-			cell := dur(res.Median)
+			cell := dur(res.Min)
 			if res.Status == OverBudget {
-				cell = "over budget (≈ " + dur(res.Extrapolated) + ")"
+				cell = "over budget (≈ " + dur(res.Extrapolated)
+				if r.Clock == CPUClock && res.ExtrapolatedWall > 1.5*res.Extrapolated {
+					cell += " CPU, " + dur(res.ExtrapolatedWall) + " wall-clock at this load"
+				}
+				cell += ")"
 			}
 			if tr, _, _ := r.ratio(sw.Name, m, s); m != Backprop && !math.IsNaN(tr) {
 				cell += " (" + group(tr) + "×)"
@@ -243,11 +252,15 @@ func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 	}
 
 	unit := map[string]string{"width": "W (parameters)", "depth": "L (layers)", "batch": "B (samples)"}[sw.Name]
-	within := ""
-	if sw.FitDecades > 0 {
-		within = fmt.Sprintf(", and within %.3g decades of the method's largest measured size", sw.FitDecades)
+	sym := strings.Fields(unit)[0]
+	window := fmt.Sprintf("%s ≥ %d", sym, sw.FitFrom)
+	if sw.FitTo > 0 {
+		window = fmt.Sprintf("%d ≤ %s ≤ %d", sw.FitFrom, sym, sw.FitTo)
 	}
-	p("\nGrowth in %s, fitted over each method's measured sizes with %s ≥ %d%s:\n\n", unit, strings.Fields(unit)[0], sw.FitFrom, within)
+	if sw.Name == "width" {
+		r.speedTable(p, sw)
+	}
+	p("\nGrowth in %s, fitted over each method's measured sizes with %s:\n\n", unit, window)
 	if sw.Name == "depth" {
 		p("| method | fitted range | time exponent | work exponent | time factor per layer | work factor per layer | R² power / exponential (time) | theory | points |\n|---|---|---|---|---|---|---|---|---|\n")
 	} else {
@@ -269,6 +282,32 @@ func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 	p("\n")
 }
 
+// speedTable shows the time per multiply-add of backprop and of the
+// forward pass at each width: the machine's speed at the dense products,
+// which decides where the fits are taken.
+func (r *Report) speedTable(p func(string, ...any), sw Sweep) {
+	p("\nTime per multiply-add (fastest time ÷ counted multiply-adds), which is where the fit window comes from: a power law in the work shows as the same power law in the time only where this speed is steady.\n\n| w | W | backprop | forward pass | in fit window |\n|---|---|---|---|---|\n")
+	var lo, hi float64 = math.Inf(1), 0
+	for _, s := range sw.Shapes {
+		bp, e1 := r.result(sw.Name, Backprop, s)
+		fw, e2 := r.result(sw.Name, ForwardPass, s)
+		if e1 != nil || e2 != nil || bp.Status != Measured || fw.Status != Measured {
+			continue
+		}
+		in := ""
+		if sw.inFit(bp) {
+			in = "yes"
+			for _, v := range []float64{bp.Min / float64(bp.MulAdds), fw.Min / float64(fw.MulAdds)} {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+		p("| %d | %d | %.3g ns | %.3g ns | %s |\n", s.Width, s.Params(), 1e9*bp.Min/float64(bp.MulAdds), 1e9*fw.Min/float64(fw.MulAdds), in)
+	}
+	if hi > 0 {
+		p("\nIn the window the time per multiply-add of these two stays within %.3g–%.3g ns (a factor %.2f).\n", 1e9*lo, 1e9*hi, hi/lo)
+	}
+}
+
 func (r *Report) cheapGradient(p func(string, ...any)) {
 	sw, ok := r.sweep("width")
 	if !ok {
@@ -283,7 +322,7 @@ func (r *Report) cheapGradient(p func(string, ...any)) {
 		if e1 != nil || e2 != nil || bp.Status != Measured || fw.Status != Measured {
 			continue
 		}
-		p("| %d | %d | %.2f | %.2f |\n", s.Width, s.Params(), bp.Median/fw.Median, float64(bp.MulAdds)/float64(fw.MulAdds))
+		p("| %d | %d | %.2f | %.2f |\n", s.Width, s.Params(), bp.Min/fw.Min, float64(bp.MulAdds)/float64(fw.MulAdds))
 	}
 	p("\nThe multiply-add ratio is below 3 because the first layer's delta is never propagated to the inputs (−n₀n₁/F) and grows by the f′ products (+N′/F). The time ratio also carries what the count leaves out: evaluating f′ and the loss's derivative, the bias sums and the calls' fixed costs, which weigh most at small widths.\n\n")
 }
@@ -309,10 +348,14 @@ func (r *Report) notes(p func(string, ...any)) {
 			rateLo, rateHi := math.Exp(g.Rate.Intercept+g.Rate.Slope*math.Log(g.Lo)), math.Exp(g.Rate.Intercept+g.Rate.Slope*math.Log(g.Hi))
 			speed := fmt.Sprintf("; the time per multiply-add went from %.3g ns to %.3g ns over the fitted range (exponent %+.2f)", 1e9*rateLo, 1e9*rateHi, g.Rate.Slope)
 			switch {
+			case g.Rate.Slope < -0.1 && sw.Name == "width":
+				speed += ": gonum's products spend a fixed time on each dot product and each call, which longer dot products amortise, so the time grows slower than the work"
 			case g.Rate.Slope < -0.1:
-				speed += ": small products do not amortise each call's fixed costs (slicing, dispatch into gonum's matrix product, evaluating f and f′, allocation) and larger ones run closer to the processor's peak, so the time grows slower than the work"
+				speed += fmt.Sprintf(": each gradient has costs that do not grow with %s (the calls, the loss and its derivative, setting up the buffers), which weigh less as the work grows, so the time grows slower than the work", map[string]string{"depth": "the depth", "batch": "the batch"}[sw.Name])
+			case g.Rate.Slope > 0.1 && sw.Name == "width":
+				speed += ": the working set (weights, and for path enumeration the strided walks through them) outgrows the caches, or other processes used the machine more during the larger sizes, so the time grows faster than the work"
 			case g.Rate.Slope > 0.1:
-				speed += ": larger working sets fall out of the caches (or the machine was busier during the larger sizes), so the time grows faster than the work"
+				speed += ": other processes used the machine more during the larger sizes, or the working set outgrew a cache, so the time grows faster than the work"
 			}
 			out = append(out, fmt.Sprintf("- **%s, %s sweep**: time exponent %.2f against the theory's %.2f. %s%s.", g.Method, sw.Name, g.Time.Slope, g.Theory, capitalize(why), speed))
 		}
@@ -342,7 +385,7 @@ func (r *Report) notes(p func(string, ...any)) {
 			s += fmt.Sprintf(" (worst: %s at %v, %s to %s)", worst.Method, worst.Shape, dur(worst.Min), dur(worst.Max))
 		}
 		if busy {
-			s += fmt.Sprintf(". The load average was %s at the start and %s at the end on %d cores: other processes shared the machine, so single timings can be off by tens of percent; the medians and the fits over many sizes are less affected, and the counted work not at all", loads(r.Machine.Load), loads(r.LoadEnd), r.Machine.Cores)
+			s += fmt.Sprintf(". The load average was %s at the start and %s at the end on %d cores: other processes shared the machine, so single timings can be off by tens of percent; the fastest repetitions, which the tables use, and the fits over several sizes are less affected, and the counted work not at all", loads(r.Machine.Load), loads(r.LoadEnd), r.Machine.Cores)
 		}
 		out = append(out, s+".")
 	}
@@ -370,8 +413,10 @@ func dur(s float64) string {
 		return fmt.Sprintf("%.3g µs", s*1e6)
 	case s < 1:
 		return fmt.Sprintf("%.3g ms", s*1e3)
-	case s < 600:
+	case s < 1000:
 		return fmt.Sprintf("%.3g s", s)
+	case s < 1e5:
+		return fmt.Sprintf("%.0f s", s)
 	case s < 3*86400:
 		return fmt.Sprintf("%.3g h", s/3600)
 	}

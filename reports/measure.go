@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -28,28 +29,36 @@ type Result struct {
 	Paths   int64  `json:"paths"`
 	Status  string `json:"status"`
 	// Reps is the number of timed repetitions; each runs Inner gradients
-	// back to back and Seconds holds their mean time per gradient, one
-	// entry per repetition.
-	Reps    int       `json:"reps"`
-	Inner   int       `json:"inner"`
-	Seconds []float64 `json:"seconds"`
-	Median  float64   `json:"median_s"`
-	Min     float64   `json:"min_s"`
-	Max     float64   `json:"max_s"`
+	// back to back. Seconds holds each repetition's time per gradient by
+	// the report's clock (the process's CPU time where the system has it,
+	// see Report.Clock), WallSeconds its wall-clock time.
+	Reps        int       `json:"reps"`
+	Inner       int       `json:"inner"`
+	Seconds     []float64 `json:"seconds"`
+	WallSeconds []float64 `json:"wall_seconds"`
+	Median      float64   `json:"median_s"`
+	Min         float64   `json:"min_s"`
+	Max         float64   `json:"max_s"`
+	WallMedian  float64   `json:"wall_median_s"`
 	// Extrapolated is, for a size over budget, the predicted seconds per
-	// gradient: its closed-form multiply-adds times the seconds per
-	// multiply-add measured at the method's largest measured size of the
-	// sweep (Basis).
-	Extrapolated float64 `json:"extrapolated_s,omitempty"`
-	Basis        string  `json:"basis,omitempty"`
+	// gradient by the report's clock, and ExtrapolatedWall by the wall
+	// clock, which decides the budget: the closed-form multiply-adds times
+	// the seconds per multiply-add measured at the method's largest
+	// measured size of the sweep (Basis says which).
+	Extrapolated     float64 `json:"extrapolated_s,omitempty"`
+	ExtrapolatedWall float64 `json:"extrapolated_wall_s,omitempty"`
+	Basis            string  `json:"basis,omitempty"`
 }
 
-// Time returns the median time per gradient, or the extrapolated one.
+// Time returns the time per gradient that the tables, ratios, fits and
+// plots use: the fastest repetition (other processes only ever add time,
+// so the minimum is the estimate they disturb least), or the extrapolated
+// time of a size over budget.
 func (r Result) Time() float64 {
 	if r.Status == OverBudget {
 		return r.Extrapolated
 	}
-	return r.Median
+	return r.Min
 }
 
 // timing is how hard measure tries.
@@ -68,51 +77,68 @@ type timing struct {
 }
 
 // measure times run (one gradient per call, its work added to the counter)
-// and fills r's counts and times. The first call is a warm-up (allocations,
-// caches) and is discarded unless it took more than a tenth of the target,
-// in which case repeating it for nothing would waste more than it tells. It
-// returns an error if run fails or its counted work differs from want.
-func measure(r *Result, run func(c *naive.Count) error, want naive.Count, t timing) error {
+// and fills r's counts and times, by the process's CPU time if cpu is set
+// and the system has it, else by the wall clock. The first call is a
+// warm-up (allocations, caches) and is discarded unless it took more than
+// a tenth of the target, in which case repeating it for nothing would waste
+// more than it tells. The budget, target and spend are wall-clock seconds:
+// they bound how long the user waits. It returns an error if run fails or
+// its counted work differs from want.
+func measure(r *Result, run func(c *naive.Count) error, want naive.Count, t timing, cpu bool) error {
+	// Nothing else runs in the process meanwhile, so its CPU time is the
+	// gradient's, on all the threads it uses: gonum runs a matrix product
+	// of at least four 64×64 blocks of its output on several goroutines.
+	runtime.GC()
+	clock := func() float64 {
+		if cpu {
+			if s, ok := processCPUTime(); ok {
+				return s
+			}
+		}
+		return float64(time.Now().UnixNano()) * 1e-9
+	}
 	var c naive.Count
-	start := time.Now()
+	w0, c0 := time.Now(), clock()
 	if err := run(&c); err != nil {
 		return err
 	}
-	first := time.Since(start).Seconds()
+	first, firstWall := clock()-c0, time.Since(w0).Seconds()
 	if c != want {
 		return fmt.Errorf("reports: %s at %v counted %+v, the closed form says %+v", r.Method, r.Shape, c, want)
 	}
 	r.MulAdds, r.Passes, r.Paths = c.MulAdds, c.Passes, c.Paths
 	r.Status = Measured
 	r.Inner = 1
-	if first < t.minRep {
-		r.Inner = int(math.Ceil(t.minRep / math.Max(first, 1e-9)))
+	if firstWall < t.minRep {
+		r.Inner = int(math.Ceil(t.minRep / math.Max(firstWall, 1e-9)))
 	}
 	spent := 0.0
-	if first > t.target/10 {
-		r.Seconds = append(r.Seconds, first)
-		spent = first
+	if firstWall > t.target/10 {
+		r.Seconds, r.WallSeconds = append(r.Seconds, first), append(r.WallSeconds, firstWall)
+		spent = firstWall
 	}
 	for len(r.Seconds) < t.maxReps {
-		per := first * float64(r.Inner)
-		if n := len(r.Seconds); n > 0 {
-			per = r.Seconds[n-1] * float64(r.Inner)
+		per := firstWall * float64(r.Inner)
+		if n := len(r.WallSeconds); n > 0 {
+			per = r.WallSeconds[n-1] * float64(r.Inner)
 		}
 		if len(r.Seconds) > 0 && (spent+per > t.spend || (len(r.Seconds) >= t.minReps && spent >= t.target)) {
 			break
 		}
-		start := time.Now()
+		w0, c0 := time.Now(), clock()
 		for range r.Inner {
 			if err := run(nil); err != nil {
 				return err
 			}
 		}
-		d := time.Since(start).Seconds()
-		spent += d
+		d, dw := clock()-c0, time.Since(w0).Seconds()
+		spent += dw
 		r.Seconds = append(r.Seconds, d/float64(r.Inner))
+		r.WallSeconds = append(r.WallSeconds, dw/float64(r.Inner))
 	}
 	r.Reps = len(r.Seconds)
 	r.Median, r.Min, r.Max = stats(r.Seconds)
+	r.WallMedian, _, _ = stats(r.WallSeconds)
 	return nil
 }
 

@@ -24,6 +24,9 @@ const (
 type method struct {
 	name, label string
 	color       color.RGBA
+	// wall times the method by the wall clock even where CPU time is
+	// available: a device works while the CPU waits.
+	wall bool
 	// work is the closed-form count of one call.
 	work func(cfg backprop.Config, batch int) naive.Count
 	// prepare returns a function that computes one gradient of net on b
@@ -34,7 +37,7 @@ type method struct {
 // methods are every CPU method, in the order of the tables. The colours
 // are the same in every figure (a colour-blind-safe palette, Wong 2011).
 var methods = []method{
-	{Backprop, "backprop (chain rule)", color.RGBA{0, 114, 178, 255}, naive.ChainRuleWork,
+	{Backprop, "backprop (chain rule)", color.RGBA{0, 114, 178, 255}, false, naive.ChainRuleWork,
 		func(net *backprop.Network, b backprop.Batch) (func(*naive.Count) error, error) {
 			dst := make([]float64, net.NumParams())
 			return func(c *naive.Count) error {
@@ -42,7 +45,7 @@ var methods = []method{
 				return err
 			}, nil
 		}},
-	{ForwardPass, "forward pass (cost only)", color.RGBA{120, 120, 120, 255}, naive.ForwardWork,
+	{ForwardPass, "forward pass (cost only)", color.RGBA{120, 120, 120, 255}, false, naive.ForwardWork,
 		func(net *backprop.Network, b backprop.Batch) (func(*naive.Count) error, error) {
 			w := naive.ForwardWork(net.Config(), b.Len())
 			return func(c *naive.Count) error {
@@ -51,9 +54,9 @@ var methods = []method{
 				return err
 			}, nil
 		}},
-	{FDForward, "finite differences, forward (W+1 passes)", color.RGBA{230, 159, 0, 255}, fdWork(numgrad.Forward), fd(numgrad.Forward)},
-	{FDCentral, "finite differences, central (2W passes)", color.RGBA{213, 94, 0, 255}, fdWork(numgrad.Central), fd(numgrad.Central)},
-	{Dual, "forward mode, dual numbers (W passes)", color.RGBA{0, 158, 115, 255}, naive.ForwardModeWork,
+	{FDForward, "finite differences, forward (W+1 passes)", color.RGBA{230, 159, 0, 255}, false, fdWork(numgrad.Forward), fd(numgrad.Forward)},
+	{FDCentral, "finite differences, central (2W passes)", color.RGBA{213, 94, 0, 255}, false, fdWork(numgrad.Central), fd(numgrad.Central)},
+	{Dual, "forward mode, dual numbers (W passes)", color.RGBA{0, 158, 115, 255}, false, naive.ForwardModeWork,
 		func(net *backprop.Network, b backprop.Batch) (func(*naive.Count) error, error) {
 			dst := make([]float64, net.NumParams())
 			return func(c *naive.Count) error {
@@ -61,7 +64,7 @@ var methods = []method{
 				return err
 			}, nil
 		}},
-	{Paths, "path enumeration (sum over paths)", color.RGBA{204, 121, 167, 255}, naive.PathEnumerationWork,
+	{Paths, "path enumeration (sum over paths)", color.RGBA{204, 121, 167, 255}, false, naive.PathEnumerationWork,
 		func(net *backprop.Network, b backprop.Batch) (func(*naive.Count) error, error) {
 			dst := make([]float64, net.NumParams())
 			// The sweep's own time budget decides what runs; the package's
@@ -77,7 +80,7 @@ var methods = []method{
 // gpuMethod returns the method that times g's gradient; its work is the
 // chain rule's.
 func gpuMethod(g GPU) method {
-	return method{GPUBackprop, "backprop on the GPU (" + g.Name() + ")", color.RGBA{86, 180, 233, 255}, naive.ChainRuleWork,
+	return method{GPUBackprop, "backprop on the GPU (" + g.Name() + ")", color.RGBA{86, 180, 233, 255}, true, naive.ChainRuleWork,
 		func(net *backprop.Network, b backprop.Batch) (func(*naive.Count) error, error) {
 			grad, err := g.Prepare(net, b)
 			if err != nil {

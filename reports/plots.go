@@ -297,7 +297,7 @@ func (r *Report) ratioPlot(sw Sweep) (*plot.Plot, error) {
 			xmin, xmax = math.Min(xmin, pt.X), math.Max(xmax, pt.X)
 			if measured {
 				meas = append(meas, pt)
-				if s.Params() >= sw.FitFrom {
+				if sw.inFit(Result{Shape: s, Params: s.Params()}) {
 					fx, fy = append(fx, pt.X), append(fy, pt.Y)
 				}
 			} else {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 	"time"
 )
 
@@ -14,15 +16,14 @@ type Sweep struct {
 	Name    string   `json:"name"`
 	Shapes  []Shape  `json:"shapes"`
 	Methods []string `json:"methods"`
-	// FitFrom is the smallest value of the varying dimension (parameters for
-	// "width", depth for "depth", batch for "batch") that the fits use:
-	// below it per-call overheads, not the work, set the time.
+	// FitFrom and FitTo (0: no limit) bound the values of the varying
+	// dimension (parameters for "width", depth for "depth", batch for
+	// "batch") that the fits use: the window where the machine runs the
+	// dense products at a steady speed, so that a fitted exponent measures
+	// the algorithm's growth rather than the speed-up of small products or
+	// the cache misses of large ones. Every size is in the tables and plots.
 	FitFrom int `json:"fit_from"`
-	// FitDecades, if positive, limits each method's fit to its measured
-	// points within that many decades of its largest measured one, so that
-	// a method measured over a wide range is fitted where the work
-	// dominates, as a method measured over a narrow range is.
-	FitDecades float64 `json:"fit_decades,omitempty"`
+	FitTo   int `json:"fit_to,omitempty"`
 }
 
 // x returns the value of the sweep's varying dimension for r: the number
@@ -37,6 +38,12 @@ func (s Sweep) x(r Result) float64 {
 	return float64(r.Params)
 }
 
+// inFit reports whether r lies in the sweep's fit window.
+func (s Sweep) inFit(r Result) bool {
+	x := s.x(r)
+	return x >= float64(s.FitFrom) && (s.FitTo == 0 || x <= float64(s.FitTo))
+}
+
 // Settings configures [Run]. A nil *Settings means every default; a zero
 // field means that field's default.
 type Settings struct {
@@ -47,7 +54,7 @@ type Settings struct {
 	// chooses the brief timing).
 	Sweeps []Sweep
 	// MaxSeconds is the time budget of one method at one size, in seconds
-	// (default 5, or 0.5 with Quick): a size whose single gradient is
+	// (default 6, or 0.5 with Quick): a size whose single gradient is
 	// predicted to take longer is reported over budget, with its
 	// extrapolated time, and not run.
 	MaxSeconds float64
@@ -63,14 +70,21 @@ type Settings struct {
 }
 
 // DefaultSweeps are the sweeps of `gradcheck report`: one to two minutes
-// on two cores. The width sweep goes on to 512 units, where every naive
-// method is over budget, because backprop's time is dominated by per-call
-// costs below about 100 units and only its larger sizes show its growth.
+// on two cores.
+//
+// The width sweep runs one sample through two layers, so that the naive
+// methods, whose work grows as W², reach widths of 128 to 181 within the
+// budget: with gonum's pure-Go products the time per multiply-add falls
+// about threefold from width 16 to 90 (each of the B·w dot products of a
+// layer has a fixed cost) and rises again from 256 on (the weights no longer
+// fit in the caches), so the growth of the work shows in the time only in
+// between, where the fits are taken (widths 64 to 181). It goes on to 512,
+// where only backprop runs within budget; w = 70 gives W = 9,940 ≈ 10⁴.
 func DefaultSweeps() []Sweep {
 	all := []string{Backprop, ForwardPass, FDForward, FDCentral, Dual, Paths}
 	var width, depth, batch []Shape
-	for _, w := range []int{4, 6, 8, 12, 16, 24, 32, 45, 57, 90, 128, 181, 256, 362, 512} {
-		width = append(width, Shape{Width: w, Depth: 3, Batch: 8})
+	for _, w := range []int{4, 6, 8, 12, 16, 24, 32, 45, 64, 70, 90, 128, 181, 256, 362, 512} {
+		width = append(width, Shape{Width: w, Depth: 2, Batch: 4})
 	}
 	for L := 1; L <= 12; L++ {
 		depth = append(depth, Shape{Width: 4, Depth: L, Batch: 8})
@@ -79,7 +93,7 @@ func DefaultSweeps() []Sweep {
 		batch = append(batch, Shape{Width: 16, Depth: 3, Batch: b})
 	}
 	return []Sweep{
-		{Name: "width", Shapes: width, Methods: all, FitFrom: 400, FitDecades: 1.5},
+		{Name: "width", Shapes: width, Methods: all, FitFrom: 8000, FitTo: 70000},
 		{Name: "depth", Shapes: depth, Methods: all, FitFrom: 3},
 		{Name: "batch", Shapes: batch, Methods: all, FitFrom: 1},
 	}
@@ -90,8 +104,8 @@ func DefaultSweeps() []Sweep {
 func QuickSweeps() []Sweep {
 	all := []string{Backprop, ForwardPass, FDForward, FDCentral, Dual, Paths}
 	var width, depth, batch []Shape
-	for _, w := range []int{4, 8, 12, 16} {
-		width = append(width, Shape{Width: w, Depth: 3, Batch: 4})
+	for _, w := range []int{4, 8, 16, 32} {
+		width = append(width, Shape{Width: w, Depth: 2, Batch: 1})
 	}
 	for L := 1; L <= 6; L++ {
 		depth = append(depth, Shape{Width: 3, Depth: L, Batch: 4})
@@ -100,15 +114,24 @@ func QuickSweeps() []Sweep {
 		batch = append(batch, Shape{Width: 8, Depth: 2, Batch: b})
 	}
 	return []Sweep{
-		{Name: "width", Shapes: width, Methods: all, FitFrom: 200},
+		{Name: "width", Shapes: width, Methods: all, FitFrom: 100},
 		{Name: "depth", Shapes: depth, Methods: all, FitFrom: 2},
 		{Name: "batch", Shapes: batch, Methods: all, FitFrom: 1},
 	}
 }
 
+// The clocks a report may time by.
+const (
+	CPUClock  = "CPU time of the process"
+	WallClock = "wall-clock time"
+)
+
 // Report is what [Run] measured.
 type Report struct {
-	Machine  Machine   `json:"machine"`
+	Machine Machine `json:"machine"`
+	// Clock is what Result.Seconds measures: CPUClock where the system
+	// has process CPU time, else WallClock.
+	Clock    string    `json:"clock"`
 	Seed     uint64    `json:"seed"`
 	Quick    bool      `json:"quick"`
 	Budget   float64   `json:"budget_s"`
@@ -123,13 +146,27 @@ type Report struct {
 	methods  []method
 }
 
+// runMu serialises Run: two sweeps at once would disturb each other's
+// timings, and each sets GOMAXPROCS.
+var runMu sync.Mutex
+
 // Run times every method of every sweep at every size.
+//
+// It runs with GOMAXPROCS = 1, restored on return, so that every method
+// computes on one core: gonum runs a matrix product with at least four
+// 64×64 blocks of output (backprop's weight gradient from width 65 on) on
+// several goroutines, and with more than one processor their start-up,
+// hand-offs and idle spinning would be charged to backprop at the widths
+// where it switches, a step in its time that its work does not have.
 func Run(s *Settings) (*Report, error) {
+	runMu.Lock()
+	defer runMu.Unlock()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	var set Settings
 	if s != nil {
 		set = *s
 	}
-	sweeps, t := DefaultSweeps(), timing{budget: 5, target: 0.5, spend: 4, minReps: 5, maxReps: 50, minRep: 2e-3}
+	sweeps, t := DefaultSweeps(), timing{budget: 6, target: 0.5, spend: 4, minReps: 5, maxReps: 50, minRep: 2e-3}
 	if set.Quick {
 		sweeps, t = QuickSweeps(), timing{budget: 0.5, target: 0.02, spend: 0.1, minReps: 3, maxReps: 10, minRep: 2e-4}
 	}
@@ -165,16 +202,21 @@ func Run(s *Settings) (*Report, error) {
 		}
 		total += len(sw.Shapes) * len(sw.Methods)
 	}
-	r := &Report{Machine: machine(), Seed: set.Seed, Quick: set.Quick, Budget: t.budget, Target: t.target, Sweeps: sweeps,
+	r := &Report{Machine: machine(), Clock: WallClock, Seed: set.Seed, Quick: set.Quick, Budget: t.budget, Target: t.target, Sweeps: sweeps,
 		Started: time.Now(), Command: set.Command, GPUFound: set.GPU != nil, methods: ms}
 	if set.GPU != nil {
 		r.Machine.GPU = set.GPU.Name()
 	}
+	if _, ok := processCPUTime(); ok {
+		r.Clock = CPUClock
+	}
 	done := 0
 	for _, sw := range sweeps {
-		// rate[m] is m's seconds per multiply-add at its largest measured
-		// size so far in this sweep, and basis that size.
-		rate, basis := map[string]float64{}, map[string]string{}
+		// wall[m] and clock[m] are m's seconds per multiply-add at its
+		// largest measured size so far in this sweep, by the wall clock
+		// (which decides the budget) and by the report's clock; basis
+		// says where they come from.
+		wall, clock, basis := map[string]float64{}, map[string]float64{}, map[string]string{}
 		for _, shape := range sw.Shapes {
 			net, b, err := shape.build(set.Seed)
 			if err != nil {
@@ -188,17 +230,21 @@ func Run(s *Settings) (*Report, error) {
 				done++
 				res := Result{Sweep: sw.Name, Method: name, Shape: shape, Params: shape.Params()}
 				want := m.work(net.Config(), b.Len())
-				predicted := math.NaN()
-				if rt, ok := rate[name]; ok {
-					predicted = rt * float64(want.MulAdds)
-				} else if rt, ok := rate[ForwardPass]; ok && name != ForwardPass {
+				from := name
+				if _, ok := wall[name]; !ok && name != ForwardPass {
 					// No size of this method measured yet: the forward
 					// pass's rate, the fastest per multiply-add, gives a
 					// lower bound.
-					predicted, basis[name] = rt*float64(want.MulAdds), "lower bound from the "+basis[ForwardPass]
+					from = ForwardPass
 				}
-				if predicted > t.budget {
-					res.Status, res.Extrapolated, res.Basis = OverBudget, predicted, basis[name]
+				if rw, ok := wall[from]; ok && rw*float64(want.MulAdds) > t.budget {
+					res.Status = OverBudget
+					res.ExtrapolatedWall = rw * float64(want.MulAdds)
+					res.Extrapolated = clock[from] * float64(want.MulAdds)
+					res.Basis = basis[from]
+					if from != name {
+						res.Basis = "lower bound from " + res.Basis
+					}
 					res.MulAdds, res.Passes, res.Paths = want.MulAdds, want.Passes, want.Paths
 					r.Results = append(r.Results, res)
 					continue
@@ -207,12 +253,13 @@ func Run(s *Settings) (*Report, error) {
 				if err != nil {
 					return nil, err
 				}
-				if err := measure(&res, run, want, t); err != nil {
+				if err := measure(&res, run, want, t, !m.wall && r.Clock == CPUClock); err != nil {
 					return nil, err
 				}
 				if res.MulAdds > 0 {
-					rate[name] = res.Median / float64(res.MulAdds)
-					basis[name] = fmt.Sprintf("%s measured at %v: %.3g ns per multiply-add", name, shape, 1e9*rate[name])
+					wall[name] = res.WallMedian / float64(res.MulAdds)
+					clock[name] = res.Min / float64(res.MulAdds)
+					basis[name] = fmt.Sprintf("%s measured at %v: %.3g ns per multiply-add (%.3g ns wall-clock)", name, shape, 1e9*clock[name], 1e9*wall[name])
 				}
 				r.Results = append(r.Results, res)
 			}

@@ -199,12 +199,12 @@ func TestMeasureRejectsWrongCount(t *testing.T) {
 	t.Parallel()
 	r := Result{Method: "m"}
 	run := func(c *naive.Count) error { c.Add(naive.Count{MulAdds: 3}); return nil }
-	err := measure(&r, run, naive.Count{MulAdds: 4}, timing{budget: 1, target: 0.01, spend: 0.01, minReps: 1, maxReps: 2})
+	err := measure(&r, run, naive.Count{MulAdds: 4}, timing{budget: 1, target: 0.01, spend: 0.01, minReps: 1, maxReps: 2}, true)
 	if err == nil || !strings.Contains(err.Error(), "closed form") {
 		t.Errorf("got %v, want a count mismatch", err)
 	}
 	failing := func(*naive.Count) error { return errors.New("device lost") }
-	if err := measure(&r, failing, naive.Count{}, timing{budget: 1}); err == nil || err.Error() != "device lost" {
+	if err := measure(&r, failing, naive.Count{}, timing{budget: 1}, false); err == nil || err.Error() != "device lost" {
 		t.Errorf("got %v, want the method's error", err)
 	}
 }
