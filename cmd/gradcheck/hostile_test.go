@@ -51,6 +51,15 @@ var hostileFiles = map[string]string{
 	"utf8.csv":        "\xef\xbb\xbf0,1,1\n",
 	"binary.csv":      "0,1,1\n\x00\x01\x02,\xff\xfe,\x7f\n",
 	"crlf-ragged.csv": "0,1,1\r\n0,1\r\n",
+	"g-empty.json":    "",
+	"g-nolayers.json": `{"loss": 1}`,
+	"g-count.json":    `{"loss": 1, "layers": [{"weights": [[1,2],[3,4],[5,6]], "biases": [0,0,0]}]}`,
+	"g-ragged.json":   `{"loss": 1, "layers": [{"weights": [[1,2],[3],[5,6]], "biases": [0,0,0]}, {"weights": [[1,2,3]], "biases": [0]}]}`,
+	"g-bias.json":     `{"loss": 1, "layers": [{"weights": [[1,2],[3,4],[5,6]], "biases": [0,0]}, {"weights": [[1,2,3]], "biases": [0]}]}`,
+	"g-1e999.json":    `{"loss": 1e999, "layers": []}`,
+	"g-nan.json":      `{"loss": "NaN", "layers": []}`,
+	"g-deep.json":     `{"loss": 0, "layers": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
+	"g-unknown.json":  `{"loss": 1, "layers": [], "grad": 2}`,
 }
 
 // TestHostileInputs feeds hostile files and flag values through the whole
@@ -113,6 +122,18 @@ func TestHostileInputs(t *testing.T) {
 		{"binary data", "grad --model @m.json --data @binary.csv", `binary.csv:2: column 1: "\x00\x01\x02" is not a number`},
 		{"missing dataset", "grad --model @m.json --data @absent.csv", "open @absent.csv: no such file or directory"},
 		{"dataset is JSON", "train --model @m.json --data @m.json", `m.json:1:2: bare " in non-quoted-field`},
+
+		// Gradient files (check --claimed).
+		{"empty gradient file", "check --model @m.json --data @d.csv --claimed @g-empty.json", "g-empty.json: empty file"},
+		{"gradient without layers", "check --model @m.json --data @d.csv --claimed @g-nolayers.json", "g-nolayers.json: layers: missing"},
+		{"gradient with too few layers", "check --model @m.json --data @d.csv --claimed @g-count.json", "g-count.json: layers: the gradient has 1, the model 2 (sizes [2 3 1])"},
+		{"ragged gradient", "check --model @m.json --data @d.csv --claimed @g-ragged.json", "g-ragged.json: layer 0 weights: row 1 has 1 values, row 0 has 2; want 3×2"},
+		{"gradient biases short", "check --model @m.json --data @d.csv --claimed @g-bias.json", "g-bias.json: layer 0 biases: found 2, want 3"},
+		{"gradient loss 1e999", "check --model @m.json --data @d.csv --claimed @g-1e999.json", "g-1e999.json:1:15: field loss: number 1e999 is not a valid float64"},
+		{"gradient loss NaN", "check --model @m.json --data @d.csv --claimed @g-nan.json", "g-nan.json:1:15: field loss: string is not a valid float64"},
+		{"deeply nested gradient", "check --model @m.json --data @d.csv --claimed @g-deep.json", "g-deep.json:1:10022: invalid character '[' exceeded max depth"},
+		{"gradient unknown field", "check --model @m.json --data @d.csv --claimed @g-unknown.json", `g-unknown.json: json: unknown field "grad"`},
+		{"missing gradient file", "check --model @m.json --data @d.csv --claimed @absent.json", "open @absent.json: no such file or directory"},
 
 		// Flags.
 		{"batch 0", "train --model @m.json --data @d.csv --batch 0", "--batch: 0 must be a positive number of samples"},
