@@ -247,7 +247,9 @@ func CheckModel(m backprop.Model, b backprop.Batch, s *CheckSettings) (*Report, 
 // GPU). The layout is m's when m is a backprop.Layouter; MethodComplex and
 // MethodDual use s.Reference or, for a *backprop.Network, backprop.CostAt.
 // m's parameters are restored before it returns. It panics if
-// len(claimed) != m.NumParams(); errors from m.Cost are returned.
+// len(claimed) != m.NumParams(); errors from m.Cost are returned. A NaN or
+// Inf in the batch's samples fails the report (see Report.Flags), even
+// where the model's cost hides it.
 func CheckClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *CheckSettings) (*Report, error) {
 	return checkClaimed(m, b, claimed, s, nil)
 }
@@ -262,7 +264,7 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 		set.BatchSize = b.Len()
 	}
 	theta := m.ParamsTo(nil)
-	p := &problem{x: theta, claimed: append([]float64(nil), claimed...), ref: set.Reference, batch: set.BatchSize}
+	p := &problem{x: theta, claimed: append([]float64(nil), claimed...), ref: set.Reference, batch: set.BatchSize, data: &b}
 	if set.Layout != nil {
 		p.layout = *set.Layout
 	} else if l, ok := m.(backprop.Layouter); ok {
@@ -282,6 +284,20 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 			p.ref = NetworkDual(net, b)
 		}
 	}
+	// The model's own gradient, sampled near θ to measure its noise (on a
+	// clone of a network, which keeps the caller's buffers).
+	gm := m
+	if isNet {
+		gm = net.Clone()
+	}
+	p.grad = func(dst, x []float64) error {
+		gm.SetParams(x)
+		_, err := gm.Gradient(dst, b)
+		return err
+	}
+	if !isNet {
+		defer m.SetParams(theta)
+	}
 	cost := func(m backprop.Model) evalFunc {
 		return func(x []float64) (float64, error) {
 			m.SetParams(x)
@@ -292,6 +308,7 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 		// A clone per goroutine: the caller's network keeps its buffers.
 		p.concurrent = set.Concurrent
 		kinked := hasKink(net.Config())
+		p.smooth = !kinked
 		p.newEval = func() (evalFunc, pieceFunc) {
 			c := net.Clone()
 			if !kinked {
@@ -300,7 +317,6 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 			return cost(c), func(dst []byte) []byte { return signs(c, dst) }
 		}
 	} else {
-		defer m.SetParams(theta)
 		piece := pieceOf(m)
 		p.newEval = func() (evalFunc, pieceFunc) { return cost(m), piece }
 	}

@@ -423,3 +423,28 @@ func (f *failing) Cost(b backprop.Batch) (float64, error) {
 	}
 	return f.Network.Cost(b)
 }
+
+// TestCheckNonFiniteData: an infinite input that the model hides (tanh
+// saturates, the cost and the gradient stay finite) still fails the check.
+func TestCheckNonFiniteData(t *testing.T) {
+	t.Parallel()
+	net := backprop.MustNew(backprop.Config{Sizes: []int{2, 2, 1}, Activations: []backprop.Activation{backprop.Tanh, backprop.Identity}, Seed: 1})
+	d := &backprop.Dataset{N: 2, In: 2, Out: 1, X: []float64{math.Inf(1), 0.5, 0.1, 0.2}, Y: []float64{1, 0}}
+	w, b := net.Weights(0)
+	w[0][0], w[1][0] = 1, -1
+	if err := net.SetWeights(0, w, b); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := net.Cost(backprop.All(d)); err != nil || math.IsNaN(c) || math.IsInf(c, 0) {
+		t.Fatalf("the fixture's cost is %v (%v); it should hide the Inf", c, err)
+	}
+	for _, m := range allMethods {
+		r, err := numgrad.CheckModel(net, backprop.All(d), &numgrad.CheckSettings{Method: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OK() || len(r.Flags) == 0 || !strings.Contains(r.String(), "sample 0, input 0") {
+			t.Errorf("%v: OK %v:\n%s", m, r.OK(), r)
+		}
+	}
+}

@@ -28,12 +28,20 @@ type problem struct {
 	concurrent bool
 	batch      int
 	layout     backprop.Layout
+	data       *backprop.Batch // the model's batch, checked for NaN and Inf
+	// grad, if not nil, evaluates the model's own gradient, whose noise
+	// the check measures (see GradientNoise).
+	grad func(dst, x []float64) error
+	// smooth says that f has no kinks (a network without ReLU): no
+	// stencil can straddle one, which is as good as knowing the pieces.
+	smooth bool
 }
 
 // worker evaluates f near x for one goroutine.
 type worker struct {
 	f         evalFunc
 	piece     pieceFunc
+	smooth    bool
 	x         []float64
 	f0        float64
 	sig0, sig []byte
@@ -41,7 +49,7 @@ type worker struct {
 
 func (p *problem) worker() (*worker, error) {
 	f, piece := p.newEval()
-	w := &worker{f: f, piece: piece, x: append([]float64(nil), p.x...)}
+	w := &worker{f: f, piece: piece, smooth: p.smooth, x: append([]float64(nil), p.x...)}
 	f0, err := f(w.x)
 	if err != nil {
 		return nil, err
@@ -77,6 +85,9 @@ type checker struct {
 	main  *worker
 	sigma float64 // noise of f
 	tauA  float64 // allowance for the analytic's rounding
+	// gnoise[i] is the measured noise of the analytic gradient's
+	// component i (nil when the check has no gradient to sample).
+	gnoise []float64
 
 	mu  sync.Mutex
 	err error
@@ -84,8 +95,9 @@ type checker struct {
 
 // state is what the checker keeps about a component besides its verdict.
 type state struct {
-	pending bool // not settled by the first comparison
-	crossed bool // the first stencil straddled a kink
+	pending bool    // not settled by the first comparison
+	crossed bool    // the first stencil straddled a kink
+	fmag    float64 // the largest |f| of the first stencil, f(x) included
 	sweep   *Sweep
 }
 
@@ -136,11 +148,26 @@ func run(p *problem, s CheckSettings, dirs [][]float64) (*Report, error) {
 			break
 		}
 	}
+	if p.data != nil {
+		if msg := nonFiniteData(*p.data); msg != "" {
+			r.Flags = append(r.Flags, msg)
+		}
+	}
 	if !s.Method.exact() {
 		if err := c.noise(); err != nil {
 			return nil, err
 		}
 		r.Noise = c.sigma
+	}
+	if p.grad != nil {
+		c.gnoise, err = GradientNoise(p.grad, p.x, s.Eps, rand.New(rand.NewPCG(s.Seed, 0x67726164)))
+		if err != nil {
+			return nil, err
+		}
+		// GradientNoise moved the model: put it back at x.
+		if _, err := c.main.f(c.main.x); err != nil {
+			return nil, err
+		}
 	}
 	switch s.Method {
 	case MethodCentral:
@@ -240,8 +267,22 @@ func (c *checker) all() []int {
 
 // roundTol bounds the rounding error of a central difference at step h:
 // f(x ± h) each carry noise of standard deviation σ, so their difference
-// over 2h has standard deviation σ/(√2·h); 4σ/h is 5.7 of them.
-func (c *checker) roundTol(h float64) float64 { return 4 * c.sigma / h }
+// over 2h has standard deviation σ/(√2·h); 4σ/h is 5.7 of them. σ is the
+// noise measured at x, but at least eps·fmag, the rounding of the largest
+// value |f| of the stencil: a steep f can be far larger at x ± h than at x,
+// and so can its rounding.
+func (c *checker) roundTol(h, fmag float64) float64 {
+	return 4 * math.Max(c.sigma, c.s.Eps*fmag) / h
+}
+
+// mag returns the largest |v|.
+func mag(v ...float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
+}
 
 // setTauA sets the allowance for the analytic gradient's rounding from the
 // largest finite numerical component, and at least 1 (see analyticULPs).
@@ -253,6 +294,17 @@ func (c *checker) setTauA() {
 		}
 	}
 	c.tauA = analyticULPs * c.s.Eps * g
+}
+
+// ta returns the allowance for the rounding of component k's analytic
+// value: tauA, or 8 times the measured noise of that component of the
+// model's gradient where that is larger (the rounding at x is one draw of
+// that noise; 8σ is 5.7 standard deviations of a difference of two).
+func (c *checker) ta(k int) float64 {
+	if c.gnoise == nil {
+		return c.tauA
+	}
+	return math.Max(c.tauA, 8*c.gnoise[c.idx[k]])
 }
 
 // judge sets component k's numerical value, tolerance and verdict and
@@ -295,6 +347,7 @@ func (c *checker) central() error {
 		}
 		c.comps[k].Numerical, c.comps[k].Step = (fp-fm)/(2*h), h
 		c.st[k].crossed = cp || cm
+		c.st[k].fmag = mag(fp, fm, w.f0)
 		return nil
 	})
 	if err != nil {
@@ -306,7 +359,7 @@ func (c *checker) central() error {
 		comp := &c.comps[k]
 		// A stencil known to straddle a kink measures no derivative: it
 		// can neither pass nor fail the component, the sweep decides.
-		if !c.judge(k, comp.Numerical, c.roundTol(comp.Step)+c.tauA) || c.st[k].crossed {
+		if !c.judge(k, comp.Numerical, c.roundTol(comp.Step, c.st[k].fmag)+c.ta(k)) || c.st[k].crossed {
 			if comp.Status == NonFinite {
 				continue
 			}
@@ -333,7 +386,7 @@ func (c *checker) central() error {
 		}
 		d1 := c.comps[k].Numerical
 		d2 := (fp - fm) / (4 * h)
-		if c.judge(k, d1, c.roundTol(h)+math.Abs(d1-d2)+c.tauA) {
+		if c.judge(k, d1, c.roundTol(h, math.Max(c.st[k].fmag, mag(fp, fm)))+math.Abs(d1-d2)+c.ta(k)) {
 			c.st[k].pending = false
 		} else {
 			c.comps[k].Numerical = d1
@@ -349,8 +402,8 @@ func (c *checker) central() error {
 // fewer than two usable levels, the component goes to the step sweep.
 func (c *checker) richardson() error {
 	type lad struct {
-		est, errR, hLast float64
-		ok               bool
+		est, errR, hLast, fmag float64
+		ok                     bool
 	}
 	res := make([]lad, len(c.idx))
 	err := c.forEach(c.all(), func(w *worker, k int) error {
@@ -359,6 +412,7 @@ func (c *checker) richardson() error {
 		var l ladder
 		l.reset(Step(xi, c.s.Step), ladderLevels)
 		first := 0
+		fmag := math.Abs(w.f0)
 		for j, h := range l.h {
 			fp, cp, err := w.at(i, xi+h)
 			if err != nil {
@@ -369,6 +423,7 @@ func (c *checker) richardson() error {
 				return err
 			}
 			l.d[j] = (fp - fm) / (2 * h)
+			fmag = math.Max(fmag, mag(fp, fm))
 			if cp || cm {
 				first = j + 1
 			}
@@ -377,7 +432,7 @@ func (c *checker) richardson() error {
 		if first == ladderLevels {
 			est, errR, last = l.d[ladderLevels-1], math.Inf(1), ladderLevels-1
 		}
-		res[k] = lad{est: est, errR: errR, hLast: l.h[last], ok: ladderLevels-first >= 2}
+		res[k] = lad{est: est, errR: errR, hLast: l.h[last], fmag: fmag, ok: ladderLevels-first >= 2}
 		c.st[k].crossed = first == ladderLevels
 		c.comps[k].Numerical, c.comps[k].Step = est, l.h[last]
 		return nil
@@ -391,9 +446,9 @@ func (c *checker) richardson() error {
 		// Each tableau entry weighs the central differences with
 		// coefficients whose absolute values sum to ∏(4ʲ+1)/(4ʲ−1) < 2, so
 		// its noise is below twice that of the smallest step's difference.
-		tol := 2*l.errR + 2*c.roundTol(l.hLast) + c.tauA
+		tol := 2*l.errR + 2*c.roundTol(l.hLast, l.fmag) + c.ta(k)
 		if !l.ok || !(l.errR <= trust) {
-			tol = c.roundTol(l.hLast) + c.tauA
+			tol = c.roundTol(l.hLast, l.fmag) + c.ta(k)
 		}
 		if !c.judge(k, l.est, tol) || c.st[k].crossed && c.comps[k].Status != NonFinite {
 			c.comps[k].Status = Fail
@@ -418,7 +473,7 @@ func (c *checker) exact() error {
 	}
 	c.setTauA()
 	for k := range c.comps {
-		c.judge(k, c.comps[k].Numerical, c.tauA)
+		c.judge(k, c.comps[k].Numerical, c.ta(k))
 		if !finite(fx[k]) {
 			c.comps[k].Status = NonFinite
 		}
@@ -504,4 +559,31 @@ func (c *checker) evidence(r *Report) error {
 		r.Sweeps = append(r.Sweeps, *c.st[k].sweep)
 	}
 	return nil
+}
+
+// nonFiniteData names the first NaN or ±Inf in the samples of b, or
+// returns "". A model may hide one (tanh saturates at an infinite input,
+// a product may skip a zero weight), so the cost and gradient the check
+// sees are finite; the data are not, and the check must not pass.
+func nonFiniteData(b backprop.Batch) string {
+	if b.Data == nil {
+		return ""
+	}
+	for s := range b.Len() {
+		if r := b.Row(s); r < 0 || r >= b.Data.N {
+			continue // the model reports a bad row itself
+		}
+		x, y := b.Sample(s)
+		for i, v := range x {
+			if !finite(v) {
+				return fmt.Sprintf("the batch holds %v: sample %d, input %d", v, s, i)
+			}
+		}
+		for i, v := range y {
+			if !finite(v) {
+				return fmt.Sprintf("the batch holds %v: sample %d, target %d", v, s, i)
+			}
+		}
+	}
+	return ""
 }

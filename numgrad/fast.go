@@ -17,7 +17,8 @@ import (
 //	f(x⁺) − f(x⁻)   with   aᵀΔ        (a the claimed gradient),
 //
 // both divided by 2c to read as directional derivatives. The tolerance is
-// 8σ (the noise of two evaluations, 5.7 standard deviations) plus twice
+// 8σ (the noise of two evaluations, 5.7 standard deviations; σ at least
+// eps·|f| at the largest value met) plus twice
 // the truncation error estimated from the same difference at 2c (for
 // G(t) = f(x+tu) − f(x−tu), G(2) − 2G(1) ≈ 6·(G(1)'s truncation)), plus the
 // rounding of aᵀΔ. When the model can tell its pieces, a direction whose
@@ -117,9 +118,10 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		w.sig = w.piece(w.sig[:0])
 		return fv, string(w.sig) != string(w.sig0), nil
 	}
-	// diff returns G(t) = f(x⁺) − f(x⁻), aᵀΔ and Σ max(|a_i|, 1)·|Δ_i| (the
-	// scale of aᵀΔ's rounding, see analyticULPs) for x± = x ± t·cs·u.
-	diff := func(v []float64, cs, t float64) (g, claimed, mag float64, crossed bool, err error) {
+	// diff returns G(t) = f(x⁺) − f(x⁻), aᵀΔ, Σ max(|a_i|, 1)·|Δ_i| (the
+	// scale of aᵀΔ's rounding, see analyticULPs) and max |f(x±)| for
+	// x± = x ± t·cs·u.
+	diff := func(v []float64, cs, t float64) (g, claimed, amag, fmag float64, crossed bool, err error) {
 		fp, cp, err := at(v, cs, t)
 		if err != nil {
 			return
@@ -132,20 +134,20 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		for i := range disp {
 			d := disp[i] - xs[i]
 			claimed += a[i] * d
-			mag += math.Max(math.Abs(a[i]), 1) * math.Abs(d)
+			amag += math.Max(math.Abs(a[i]), 1) * math.Abs(d)
 		}
-		return fp - fm, claimed, mag, cp || cm, nil
+		return fp - fm, claimed, amag, mag(fp, fm), cp || cm, nil
 	}
 	for m, v := range dirs {
 		cs := c.s.Step
-		var g1, cl1, mag, g2, cl2 float64
+		var g1, cl1, amag, f1, g2, cl2, f2 float64
 		for try := 0; ; try++ {
 			var cr1, cr2 bool
 			var err error
-			if g1, cl1, mag, cr1, err = diff(v, cs, 1); err != nil {
+			if g1, cl1, amag, f1, cr1, err = diff(v, cs, 1); err != nil {
 				return nil, err
 			}
-			if g2, cl2, _, cr2, err = diff(v, cs, 2); err != nil {
+			if g2, cl2, _, f2, cr2, err = diff(v, cs, 2); err != nil {
 				return nil, err
 			}
 			if !(cr1 || cr2) || try == 3 {
@@ -156,7 +158,8 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		// G(2) − 2G(1) = 6·trunc(G(1)) + the first-order change aᵀ(Δ₂ − 2Δ₁)
 		// from the rounding of the displacements.
 		trunc := math.Abs((g2-2*g1)-(cl2-2*cl1)) / 6
-		tol := 8*c.sigma + 2*trunc + analyticULPs*c.s.Eps*mag
+		// The noise is σ, or the rounding eps·|f| of the largest value met.
+		tol := 8*math.Max(c.sigma, c.s.Eps*mag(f1, f2, w.f0)) + 2*trunc + analyticULPs*c.s.Eps*amag
 		if c.s.AbsTol > 0 {
 			tol = c.s.AbsTol * 2 * cs
 		}

@@ -194,4 +194,14 @@ func TestNoise(t *testing.T) {
 	if got := numgrad.Noise(func([]float64) float64 { return math.NaN() }, x, 0x1p-53, rand.New(rand.NewPCG(1, 1))); !math.IsNaN(got) {
 		t.Errorf("NaN function: Noise = %v, want NaN", got)
 	}
+	// Overflow away from x does not poison the estimate.
+	over := func(y []float64) float64 {
+		if y[0] != x[0] {
+			return math.Inf(1)
+		}
+		return smooth(y)
+	}
+	if got := numgrad.Noise(over, x, 0x1p-53, rand.New(rand.NewPCG(1, 1))); !(got >= 0x1p-53*math.Abs(smooth(x))) || math.IsInf(got, 0) {
+		t.Errorf("f infinite off x: Noise = %v, want the floor", got)
+	}
 }

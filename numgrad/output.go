@@ -96,6 +96,8 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 		p("verdict: RIGHT (every projection agrees)")
 	case r.OK():
 		p("verdict: RIGHT (all %d components agree)", r.Passed)
+	case r.Failed == 0 && len(r.Flags) > 0:
+		p("verdict: WRONG (%s)", r.Flags[0])
 	default:
 		where := ""
 		if g, ok := r.Located(); ok && !g.Flat {

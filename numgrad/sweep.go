@@ -58,7 +58,9 @@ type Sweep struct {
 	Crossing                              []bool
 	// Best is the level with the least error bound, Bound that bound:
 	// 2|D_j − D_{j+1}| (the truncation error of D_j, with a margin) plus
-	// the rounding bounds 4σ/h of both levels. If no two consecutive levels
+	// the rounding bounds 4σ/h of both levels, among the levels whose
+	// value agrees with every smaller step's within that bound and the
+	// smaller step's rounding. If no two consecutive levels
 	// are usable (a kink between the smallest steps), the smallest usable
 	// one of the last three with twice its rounding bound; −1 if none.
 	Best  int
@@ -71,15 +73,17 @@ type Sweep struct {
 	// Gap is |D_Best − Analytic|.
 	Gap float64
 
-	pieces         bool   // Crossing is known
-	crossL, crossR []bool // x − h, x + h lie on another piece than x
+	pieces         bool      // Crossing is known (false: unknown; a smooth f knows it)
+	crossL, crossR []bool    // x − h, x + h lie on another piece than x
+	fmag           []float64 // the largest |f| of each level's stencil
+	flat           []bool    // f(x ± h) equal below a level where they differ
 }
 
 // sweep evaluates the ladder for component k.
 func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	i := c.idx[k]
 	xi := c.p.x[i]
-	sw := &Sweep{Index: i, Loc: c.comps[k].Loc, Analytic: c.comps[k].Analytic, Best: -1, Bound: math.Inf(1), pieces: w.piece != nil}
+	sw := &Sweep{Index: i, Loc: c.comps[k].Loc, Analytic: c.comps[k].Analytic, Best: -1, Bound: math.Inf(1), pieces: w.piece != nil || w.smooth}
 	cstep := sweepFirst
 	for range sweepLevels {
 		h := Step(xi, cstep)
@@ -101,14 +105,28 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 		sw.Crossing = append(sw.Crossing, cp || cm)
 		sw.crossL = append(sw.crossL, cm)
 		sw.crossR = append(sw.crossR, cp)
+		sw.fmag = append(sw.fmag, mag(fp, fm, w.f0))
 	}
-	usable := func(j int) bool { return finite(sw.Numerical[j]) && !sw.Crossing[j] }
+	// Where the pieces are known, a level where f(x + h) = f(x − h)
+	// exactly, below a level on x's piece where it does change, measured
+	// nothing: f's change over the stencil is below its rounding there (a
+	// cost that is the small difference of large terms is flat at that
+	// scale). It is left out like a crossing. (Without the pieces, f may
+	// as well be flat on a dead ReLU region that the larger steps leave.)
+	flat := make([]bool, sweepLevels)
+	changed := false
+	for j := range sweepLevels {
+		flat[j] = sw.pieces && changed && sw.Numerical[j] == 0
+		changed = changed || sw.Numerical[j] != 0 && !sw.Crossing[j] && finite(sw.Numerical[j])
+	}
+	sw.flat = flat
+	usable := func(j int) bool { return finite(sw.Numerical[j]) && !sw.Crossing[j] && !flat[j] }
 	for j := 0; j+1 < sweepLevels; j++ {
 		if !usable(j) || !usable(j+1) {
 			continue
 		}
-		b := 2*math.Abs(sw.Numerical[j]-sw.Numerical[j+1]) + c.roundTol(sw.Steps[j]) + c.roundTol(sw.Steps[j+1])
-		if b < sw.Bound {
+		b := 2*math.Abs(sw.Numerical[j]-sw.Numerical[j+1]) + c.roundTol(sw.Steps[j], sw.fmag[j]) + c.roundTol(sw.Steps[j+1], sw.fmag[j+1])
+		if b < sw.Bound && c.consistent(sw, j, b) {
 			sw.Best, sw.Bound = j, b
 		}
 	}
@@ -119,7 +137,7 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 		// its rounding, so twice the rounding bound covers both.
 		for j := sweepLevels - 1; j >= sweepLevels-3; j-- {
 			if usable(j) {
-				sw.Best, sw.Bound = j, 2*c.roundTol(sw.Steps[j])
+				sw.Best, sw.Bound = j, 2*c.roundTol(sw.Steps[j], sw.fmag[j])
 				break
 			}
 		}
@@ -128,7 +146,7 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	if sw.Best >= 0 {
 		sw.Gap = sw.Errors[sw.Best]
 		sw.Slope = slope(sw.Steps[:sw.Best+1], sw.Errors[:sw.Best+1])
-		if Within(sw.Analytic, sw.Numerical[sw.Best], sw.Bound+c.tauA, c.s.RelTol) {
+		if Within(sw.Analytic, sw.Numerical[sw.Best], sw.Bound+c.ta(k), c.s.RelTol) {
 			sw.Verdict = Converges
 		}
 	}
@@ -138,6 +156,24 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 		sw.Verdict = AtKink
 	}
 	return sw, nil
+}
+
+// consistent reports whether D_j with the error bound b agrees with the
+// central difference at every smaller usable step k within b plus twice
+// k's rounding bound. In the h² regime the smaller steps' truncation is
+// less than D_j's, so a right bound passes; a pair of large steps that
+// agree by accident (both on a plateau where f saturates, or both across
+// a kink) is refused by the finer steps that see the slope.
+func (c *checker) consistent(sw *Sweep, j int, b float64) bool {
+	for k := j + 2; k < len(sw.Steps); k++ {
+		if !finite(sw.Numerical[k]) || sw.Crossing[k] || sw.flat[k] {
+			continue
+		}
+		if math.Abs(sw.Numerical[j]-sw.Numerical[k]) > b+2*c.roundTol(sw.Steps[k], sw.fmag[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // kinkLevel returns the level at which to compare with the one-sided
@@ -153,7 +189,7 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 	n := len(sw.Steps)
 	gap := func(j int) float64 { return math.Abs(sw.Right[j] - sw.Left[j]) }
-	above := func(j int) bool { return gap(j) > 4*c.roundTol(sw.Steps[j]) }
+	above := func(j int) bool { return gap(j) > 4*c.roundTol(sw.Steps[j], sw.fmag[j]) }
 	if sw.Crossing[n-1] && sw.Crossing[n-2] {
 		for j := n - 1; j >= 0; j-- {
 			if above(j) {
@@ -183,7 +219,7 @@ func (c *checker) apply(k int, sw *Sweep) {
 	comp := &c.comps[k]
 	switch sw.Verdict {
 	case Converges:
-		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.tauA)
+		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.ta(k))
 		comp.Step = sw.Steps[sw.Best]
 		comp.Note = fmt.Sprintf("step sweep: agrees at h = %.2g", comp.Step)
 		return
@@ -198,7 +234,7 @@ func (c *checker) apply(k int, sw *Sweep) {
 		// One-sided differences err by O(h): the change from level j to
 		// j+1 (a quarter of the step) is ¾ of that error, so 4/3 of it
 		// bounds it; 8σ/h bounds their rounding as 4σ/h does the central's.
-		tol := 2*c.roundTol(sw.Steps[j]) + c.tauA
+		tol := 2*c.roundTol(sw.Steps[j], sw.fmag[j]) + c.ta(k)
 		if j+1 < len(sw.Steps) {
 			tol += 4.0 / 3 * (math.Abs(sw.Left[j]-sw.Left[j+1]) + math.Abs(sw.Right[j]-sw.Right[j+1]))
 		}
@@ -224,14 +260,14 @@ func (c *checker) apply(k int, sw *Sweep) {
 		return
 	}
 	if sw.Best >= 0 {
-		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.tauA)
+		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.ta(k))
 		comp.Step = sw.Steps[sw.Best]
 		comp.Note = fmt.Sprintf("step sweep: error levels off at %.2g (slope %.1f)", sw.Gap, sw.Slope)
 		return
 	}
 	// No two usable levels and no kink: report the smallest step's value.
 	n := len(sw.Steps) - 1
-	c.judge(k, sw.Numerical[n], c.roundTol(sw.Steps[n])+c.tauA)
+	c.judge(k, sw.Numerical[n], c.roundTol(sw.Steps[n], sw.fmag[n])+c.ta(k))
 	comp.Step = sw.Steps[n]
 	if comp.Status == Pass {
 		comp.Status = Fail
@@ -281,7 +317,7 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) {
 			if cross[j] || cross[j+1] || !finite(d[j]) || !finite(d[j+1]) {
 				continue
 			}
-			tol := 3*math.Abs(d[j]-d[j+1]) + 2*c.roundTol(sw.Steps[j]) + 2*c.roundTol(sw.Steps[j+1])
+			tol := 3*math.Abs(d[j]-d[j+1]) + 2*c.roundTol(sw.Steps[j], sw.fmag[j]) + 2*c.roundTol(sw.Steps[j+1], sw.fmag[j+1])
 			if tol < bestTol {
 				best, bestTol, side = j, tol, s
 			}
@@ -299,7 +335,7 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) {
 		return
 	}
 	d := [2][]float64{sw.Left, sw.Right}[side]
-	c.judge(k, d[best], bestTol+c.tauA)
+	c.judge(k, d[best], bestTol+c.ta(k))
 	comp.Step, comp.Left, comp.Right = sw.Steps[best], sw.Left[best], sw.Right[best]
 	name := [2]string{"left", "right"}[side]
 	switch comp.Status {

@@ -14,7 +14,7 @@ import (
 // every mutant of the bug zoo on the data of seeds 1 to 3, fails exactly
 // the blocks the mutant gets wrong (zoo.Mutant.Expect), and locates the
 // error at the highest of them, the layer whose code holds the bug. The
-// other methods catch and locate every mutant too.
+// other methods catch and locate every mutant too (on seed 1's data).
 func TestZooCaughtAndLocated(t *testing.T) {
 	t.Parallel()
 	for _, m := range zoo.Mutants() {
@@ -25,7 +25,11 @@ func TestZooCaughtAndLocated(t *testing.T) {
 			}
 		}
 		for seed := uint64(1); seed <= 3; seed++ {
-			for _, meth := range allMethods {
+			methods := allMethods
+			if seed > 1 {
+				methods = methods[:1] // the default check on more data
+			}
+			for _, meth := range methods {
 				net := backprop.MustNew(m.Config)
 				b := backprop.All(m.Data(seed))
 				s := &numgrad.CheckSettings{Method: meth, Reference: numgrad.NetworkDual(net, b)}
