@@ -1,6 +1,3 @@
-// Package claimedtest reads the claimed-gradient fixtures of package
-// claimed (claimed/testdata, written by claimed/testdata/gen.py with
-// PyTorch), for the tests of claimed and of the gradcheck command.
 package claimedtest
 
 import (
