@@ -44,6 +44,19 @@ func (s Sweep) inFit(r Result) bool {
 	return x >= float64(s.FitFrom) && (s.FitTo == 0 || x <= float64(s.FitTo))
 }
 
+// parallelProducts reports whether some shape has products that gonum
+// runs on several goroutines.
+func parallelProducts(sweeps []Sweep) bool {
+	for _, sw := range sweeps {
+		for _, sh := range sw.Shapes {
+			if sh.Width > 64 || sh.Batch > 192 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Settings configures [Run]. A nil *Settings means every default; a zero
 // field means that field's default.
 type Settings struct {
@@ -152,16 +165,16 @@ var runMu sync.Mutex
 
 // Run times every method of every sweep at every size.
 //
-// It runs with GOMAXPROCS = 1, restored on return, so that every method
-// computes on one core: gonum runs a matrix product with at least four
-// 64×64 blocks of output (backprop's weight gradient from width 65 on) on
-// several goroutines, and with more than one processor their start-up,
-// hand-offs and idle spinning would be charged to backprop at the widths
-// where it switches, a step in its time that its work does not have.
+// When a sweep has products large enough for gonum to run them on several
+// goroutines (at least four 64×64 blocks of output: a width above 64, or a
+// batch above 192), Run sets GOMAXPROCS = 1 until it returns, so that every
+// method computes on one core: with more processors the goroutines'
+// start-up, hand-offs and idle spinning would be charged to backprop at the
+// widths where its weight gradient switches, a step in its time that its
+// work does not have. Smaller sweeps (the quick one) leave GOMAXPROCS alone.
 func Run(s *Settings) (*Report, error) {
 	runMu.Lock()
 	defer runMu.Unlock()
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	var set Settings
 	if s != nil {
 		set = *s
@@ -189,6 +202,9 @@ func Run(s *Settings) (*Report, error) {
 		for i := range sweeps {
 			sweeps[i].Methods = append(sweeps[i].Methods[:len(sweeps[i].Methods):len(sweeps[i].Methods)], GPUBackprop)
 		}
+	}
+	if parallelProducts(sweeps) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	}
 	total := 0
 	for _, sw := range sweeps {
