@@ -131,3 +131,14 @@ func TestReportBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressBar checks the line the report redraws on a terminal.
+func TestProgressBar(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	progressBar(&env{stderr: &b}, 3, 10, "width backprop w=4 L=2 B=4")
+	want := "\r\033[K[#########.....................] 3/10 width backprop w=4 L=2 B=4"
+	if got := b.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
