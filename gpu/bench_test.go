@@ -5,7 +5,7 @@ package gpu
 // output, the squared error, full-batch steps on a dataset of `batch` random samples.
 // Without a GPU they skip. On the GPU machine (scripts/gpu-run.sh):
 //
-//	cd gpu && GPU_REQUIRED=1 ../.gpubin/gpu.test -test.run '^$' -test.bench Step -test.benchtime 500ms
+//	cd gpu && GPU_REQUIRED=1 ../.gpubin/gpu.test -test.run '^$' -test.bench Step -test.benchtime 300ms
 //
 // Each step is queued without waiting; the timer stops after a synchronize, so ns/op is
 // the device's time per step in a stream of steps, like torch's CUDA-event timing of
@@ -40,7 +40,23 @@ func BenchmarkStep(b *testing.B) {
 		for _, p := range []Precision{Float32, Float64} {
 			for _, bs := range benchBatches {
 				b.Run(fmt.Sprintf("size=%s/dtype=%v/batch=%d", s.name, p, bs), func(b *testing.B) {
-					benchStep(b, dev, s.sizes, p, bs, false)
+					benchStep(b, dev, s.sizes, p, bs, Settings{})
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkStepDefaultMath is BenchmarkStep with cuBLAS in its default math mode (as
+// PyTorch runs it with TF32 off) instead of the pedantic one, where the products are
+// large enough for the choice of kernel to matter.
+func BenchmarkStepDefaultMath(b *testing.B) {
+	dev := realDevice(b)
+	for _, s := range benchSizes[2:] {
+		for _, p := range []Precision{Float32, Float64} {
+			for _, bs := range benchBatches[1:] {
+				b.Run(fmt.Sprintf("size=%s/dtype=%v/batch=%d", s.name, p, bs), func(b *testing.B) {
+					benchStep(b, dev, s.sizes, p, bs, Settings{DefaultMath: true})
 				})
 			}
 		}
@@ -55,14 +71,16 @@ func BenchmarkStepOwnGEMM(b *testing.B) {
 		for _, p := range []Precision{Float32, Float64} {
 			for _, bs := range benchBatches {
 				b.Run(fmt.Sprintf("size=%s/dtype=%v/batch=%d", s.name, p, bs), func(b *testing.B) {
-					benchStep(b, dev, s.sizes, p, bs, true)
+					benchStep(b, dev, s.sizes, p, bs, Settings{OwnGEMM: true})
 				})
 			}
 		}
 	}
 }
 
-func benchStep(b *testing.B, dev *Device, sizes []int, p Precision, bs int, own bool) {
+// benchStep times Step on a network of the given sizes, made with set on dev in
+// precision p, on a dataset of bs samples.
+func benchStep(b *testing.B, dev *Device, sizes []int, p Precision, bs int, set Settings) {
 	acts := make([]backprop.Activation, len(sizes)-1)
 	for i := range acts {
 		acts[i] = backprop.Sigmoid
@@ -78,7 +96,8 @@ func benchStep(b *testing.B, dev *Device, sizes []int, p Precision, bs int, own 
 	for i := range d.Y {
 		d.Y[i] = rng.NormFloat64()
 	}
-	g, err := New(cpu, &Settings{Device: dev, Precision: p, OwnGEMM: own})
+	set.Device, set.Precision = dev, p
+	g, err := New(cpu, &set)
 	if err != nil {
 		b.Fatal(err)
 	}

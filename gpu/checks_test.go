@@ -120,13 +120,15 @@ func diffNorm(a, b []float64) float64 {
 	return math.Sqrt(s)
 }
 
-// checkGradients compares Cost and Gradient on dev with backprop's for every subject and
-// batch kind, in precision p, with cuBLAS or the own GEMM kernels.
-func checkGradients(t *testing.T, dev *Device, p Precision, own bool) {
+// checkGradients compares Cost and Gradient of networks made with set (its Device, its
+// Precision p, cuBLAS or the own GEMM kernels) with backprop's, for every subject and
+// batch kind.
+func checkGradients(t *testing.T, set Settings) {
+	p := set.Precision
 	for k, s := range gradientSubjects() {
 		t.Run(s.name, func(t *testing.T) {
 			cpu, d := s.build(uint64(k + 1))
-			g, err := New(cpu, &Settings{Device: dev, Precision: p, OwnGEMM: own})
+			g, err := New(cpu, &set)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,31 +211,32 @@ func trainingSubjects() []subject {
 	}
 }
 
-// checkTraining trains on dev with backprop.Train for ten epochs in each mode and compares
-// the final parameters with backprop's.
-func checkTraining(t *testing.T, dev *Device, p Precision, own bool) {
+// checkTraining trains networks made with set with backprop.Train for ten epochs in each
+// mode and compares the final parameters with backprop's.
+func checkTraining(t *testing.T, set Settings) {
+	p := set.Precision
 	for k, s := range trainingSubjects() {
 		for _, mode := range []backprop.Mode{backprop.Online, backprop.MiniBatch, backprop.FullBatch} {
 			t.Run(fmt.Sprintf("%s/%v", s.name, mode), func(t *testing.T) {
 				cpu, d := s.build(uint64(10 + k))
-				set := &backprop.TrainSettings{Mode: mode, BatchSize: 5, Epochs: 10, LearningRate: 0.05, Shuffle: true, Seed: 7}
-				g, err := New(cpu, &Settings{Device: dev, Precision: p, OwnGEMM: own})
+				ts := &backprop.TrainSettings{Mode: mode, BatchSize: 5, Epochs: 10, LearningRate: 0.05, Shuffle: true, Seed: 7}
+				g, err := New(cpu, &set)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer g.Close()
-				h, err := backprop.Train(g, d, set)
+				h, err := backprop.Train(g, d, ts)
 				if err != nil {
 					t.Fatal(err)
 				}
 				got := g.ParamsTo(nil)
 
 				ref := cpu.Clone()
-				hc, err := backprop.Train(ref, d, set)
+				hc, err := backprop.Train(ref, d, ts)
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, tol := trainingTolerance(t, cpu.Clone(), d, set, p)
+				want, tol := trainingTolerance(t, cpu.Clone(), d, ts, p)
 				if i := firstBitDiff(ref.ParamsTo(nil), want); i >= 0 {
 					t.Fatalf("the reference replay differs from backprop.Train at parameter %d: the schedules differ", i)
 				}

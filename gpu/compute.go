@@ -36,6 +36,12 @@ func (n *Network) gemm(th *cuda.Thread, ta, tb bool, m, nc, k int, a, b, c uint6
 		if err != nil {
 			return err
 		}
+		if n.dev.math != n.math {
+			if err := bl.SetMathMode(n.math); err != nil {
+				return err
+			}
+			n.dev.math = n.math
+		}
 		if n.k.precision == Float32 {
 			return bl.Sgemm(ta, tb, m, nc, k, 1, a, b, 0, c)
 		}

@@ -11,7 +11,7 @@ import (
 
 // Device is a GPU with the kernels loaded: a CUDA context shared by any number of
 // networks. Networks made on one device keep their own memory, which each frees when
-// it is closed; closing the device frees whatever they left.
+// it is closed.
 type Device struct {
 	ctx    *cuda.Context
 	ownCtx bool
@@ -22,6 +22,9 @@ type Device struct {
 	mu     sync.Mutex
 	closed bool
 	blas   error // why cuBLAS is not used, once asked; errNotAsked before
+
+	// math is the cuBLAS handle's math mode, read and set on the context's thread.
+	math cuda.MathMode
 }
 
 var errNotAsked = errors.New("not asked")
@@ -58,7 +61,7 @@ func Open(ordinal int) (*Device, error) {
 // itself (tests use one on a fake driver). Closing the device unloads them and leaves the
 // context open.
 func OnContext(ctx *cuda.Context) (*Device, error) {
-	d := &Device{ctx: ctx, blas: errNotAsked}
+	d := &Device{ctx: ctx, blas: errNotAsked, math: cuda.MathPedantic}
 	err := ctx.Do(func(th *cuda.Thread) error {
 		m, err := th.LoadModule(kernels.PTX())
 		if err != nil {
@@ -143,8 +146,9 @@ func (d *Device) Context() *cuda.Context { return d.ctx }
 func (d *Device) String() string { return d.ctx.String() }
 
 // Close unloads the kernels and, if Open opened the context, closes it, which frees every
-// allocation the device's networks left. Networks made on the device must not be used
-// afterwards. Closing twice is a no-op.
+// allocation the device's networks left (on a context of the caller's, closing the
+// context does). Networks made on the device must not be used afterwards. Closing twice
+// is a no-op.
 func (d *Device) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()

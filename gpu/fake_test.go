@@ -47,7 +47,7 @@ func TestFakeGradientMatchesCPU(t *testing.T) {
 		for _, own := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%v/own=%v", p, own), func(t *testing.T) {
 				g, dev := fakeDevice(t)
-				checkGradients(t, dev, p, own)
+				checkGradients(t, Settings{Device: dev, Precision: p, OwnGEMM: own})
 				s := g.Stats()
 				if own && s.BLASGemms != 0 || !own && s.BLASGemms == 0 {
 					t.Errorf("OwnGEMM %v, but %d cuBLAS GEMMs ran", own, s.BLASGemms)
@@ -61,7 +61,7 @@ func TestFakeTrainMatchesCPU(t *testing.T) {
 	for _, p := range []Precision{Float64, Float32} {
 		t.Run(p.String(), func(t *testing.T) {
 			_, dev := fakeDevice(t)
-			checkTraining(t, dev, p, false)
+			checkTraining(t, Settings{Device: dev, Precision: p})
 		})
 	}
 }
@@ -398,6 +398,37 @@ func TestFakeStepIsUpdate(t *testing.T) {
 		}
 		if i := firstBitDiff(n.ParamsTo(nil), want); i >= 0 {
 			t.Errorf("%v: parameter %d after Step = %v, want %v", p, i, n.ParamsTo(nil)[i], want[i])
+		}
+		n.Close()
+	}
+}
+
+// DefaultMath switches the device's cuBLAS handle to the default math mode for the
+// network's products, and another network's products switch it back.
+func TestFakeMathMode(t *testing.T) {
+	g, dev := fakeDevice(t)
+	cpu, d := gradientSubjects()[0].build(1)
+	modes := func() []int32 {
+		t.Helper()
+		m := g.MathModes()
+		if len(m) != 1 {
+			t.Fatalf("%d cuBLAS handles, want 1", len(m))
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		def  bool
+		want int32
+	}{{true, int32(cuda.MathDefault)}, {false, int32(cuda.MathPedantic)}, {true, int32(cuda.MathDefault)}} {
+		n, err := New(cpu, &Settings{Device: dev, DefaultMath: tc.def})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := n.Step(0.1, backprop.All(d)); err != nil {
+			t.Fatal(err)
+		}
+		if m := modes(); m[0] != tc.want {
+			t.Errorf("DefaultMath %v: math mode %d, want %d", tc.def, m[0], tc.want)
 		}
 		n.Close()
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/gpu/cuda"
 	"github.com/gradcheck/gradcheck/gpu/cuda/cudatest"
-	"github.com/gradcheck/gradcheck/properties"
 )
 
 // realDevice opens GPU 0 with the kernels loaded, or ends the test as cudatest does.
@@ -57,21 +56,42 @@ func TestGPUDevice(t *testing.T) {
 
 func TestGPUGradientMatchesCPU(t *testing.T) {
 	dev := realDevice(t)
-	for _, p := range []Precision{Float64, Float32} {
-		for _, own := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%v/own=%v", p, own), func(t *testing.T) {
-				checkGradients(t, dev, p, own)
-				checkSubject(t, dev, p, own, largeSubject())
-			})
-		}
+	for _, set := range gemmSettings(dev) {
+		t.Run(settingsName(set), func(t *testing.T) {
+			checkGradients(t, set)
+			checkSubject(t, set, largeSubject())
+		})
 	}
 }
 
+// gemmSettings are the settings the GPU tests cover: each precision with cuBLAS in its
+// pedantic and default math modes and with the own GEMM kernels.
+func gemmSettings(dev *Device) []Settings {
+	var s []Settings
+	for _, p := range []Precision{Float64, Float32} {
+		s = append(s, Settings{Device: dev, Precision: p},
+			Settings{Device: dev, Precision: p, DefaultMath: true},
+			Settings{Device: dev, Precision: p, OwnGEMM: true})
+	}
+	return s
+}
+
+func settingsName(s Settings) string {
+	switch {
+	case s.OwnGEMM:
+		return s.Precision.String() + "/own"
+	case s.DefaultMath:
+		return s.Precision.String() + "/cublas-default"
+	}
+	return s.Precision.String() + "/cublas"
+}
+
 // checkSubject is checkGradients for one subject, on every sample.
-func checkSubject(t *testing.T, dev *Device, p Precision, own bool, s subject) {
+func checkSubject(t *testing.T, set Settings, s subject) {
+	p := set.Precision
 	t.Run(s.name, func(t *testing.T) {
 		cpu, d := s.build(99)
-		g, err := New(cpu, &Settings{Device: dev, Precision: p, OwnGEMM: own})
+		g, err := New(cpu, &set)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,12 +119,10 @@ func checkSubject(t *testing.T, dev *Device, p Precision, own bool, s subject) {
 
 func TestGPUTrainMatchesCPU(t *testing.T) {
 	dev := realDevice(t)
-	for _, p := range []Precision{Float64, Float32} {
-		for _, own := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%v/own=%v", p, own), func(t *testing.T) {
-				checkTraining(t, dev, p, own)
-			})
-		}
+	for _, set := range gemmSettings(dev) {
+		t.Run(settingsName(set), func(t *testing.T) {
+			checkTraining(t, set)
+		})
 	}
 }
 
@@ -112,41 +130,39 @@ func TestGPUTrainMatchesCPU(t *testing.T) {
 // deterministic on one GPU.
 func TestGPURepeatable(t *testing.T) {
 	dev := realDevice(t)
-	for _, p := range []Precision{Float64, Float32} {
-		for _, own := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%v/own=%v", p, own), func(t *testing.T) {
-				cpu, d := largeSubject().build(5)
-				set := &backprop.TrainSettings{Mode: backprop.MiniBatch, BatchSize: 64, Epochs: 2, LearningRate: 0.05, Shuffle: true, Seed: 3}
-				var first, firstG []float64
-				var firstC float64
-				for run := range 3 {
-					g, err := New(cpu, &Settings{Device: dev, Precision: p, OwnGEMM: own})
-					if err != nil {
-						t.Fatal(err)
-					}
-					grad := make([]float64, g.NumParams())
-					c, err := g.Gradient(grad, backprop.Batch{Data: d, Rows: []int{7, 3, 299, 3, 150}})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if _, err := backprop.Train(g, d, set); err != nil {
-						t.Fatal(err)
-					}
-					theta := g.ParamsTo(nil)
-					g.Close()
-					if run == 0 {
-						first, firstG, firstC = theta, grad, c
-						continue
-					}
-					if i := firstBitDiff(grad, firstG); i >= 0 || c != firstC {
-						t.Errorf("run %d: gradient differs from run 0 at %d (cost %v vs %v)", run, i, c, firstC)
-					}
-					if i := firstBitDiff(theta, first); i >= 0 {
-						t.Errorf("run %d: trained parameter %d = %v, run 0 has %v", run, i, theta[i], first[i])
-					}
+	for _, set := range gemmSettings(dev) {
+		t.Run(settingsName(set), func(t *testing.T) {
+			cpu, d := largeSubject().build(5)
+			ts := &backprop.TrainSettings{Mode: backprop.MiniBatch, BatchSize: 64, Epochs: 2, LearningRate: 0.05, Shuffle: true, Seed: 3}
+			var first, firstG []float64
+			var firstC float64
+			for run := range 3 {
+				g, err := New(cpu, &set)
+				if err != nil {
+					t.Fatal(err)
 				}
-			})
-		}
+				grad := make([]float64, g.NumParams())
+				c, err := g.Gradient(grad, backprop.Batch{Data: d, Rows: []int{7, 3, 299, 3, 150}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := backprop.Train(g, d, ts); err != nil {
+					t.Fatal(err)
+				}
+				theta := g.ParamsTo(nil)
+				g.Close()
+				if run == 0 {
+					first, firstG, firstC = theta, grad, c
+					continue
+				}
+				if i := firstBitDiff(grad, firstG); i >= 0 || c != firstC {
+					t.Errorf("run %d: gradient differs from run 0 at %d (cost %v vs %v)", run, i, c, firstC)
+				}
+				if i := firstBitDiff(theta, first); i >= 0 {
+					t.Errorf("run %d: trained parameter %d = %v, run 0 has %v", run, i, theta[i], first[i])
+				}
+			}
+		})
 	}
 }
 
@@ -213,7 +229,7 @@ func TestGPUProperties(t *testing.T) {
 	dev := realDevice(t)
 	for _, own := range []bool{false, true} {
 		t.Run(fmt.Sprintf("own=%v", own), func(t *testing.T) {
-			properties.Suite(t, gpuNetworks(dev, own), nil)
+			checkProperties(t, dev, own, 200)
 		})
 	}
 }

@@ -43,6 +43,10 @@ type Settings struct {
 	// OwnGEMM makes the network use the package's own GEMM kernels even where cuBLAS
 	// loads. They are the reference: a fixed summation order, the same on every GPU.
 	OwnGEMM bool
+	// DefaultMath runs cuBLAS in its default math mode, as PyTorch does with TF32 off,
+	// rather than the pedantic mode package cuda sets. Both compute float32 and float64
+	// products in their own precision (no TF32); the default mode may pick faster kernels.
+	DefaultMath bool
 	// Device is the GPU to use. Nil opens device 0 for the network alone, and the
 	// network's Close closes it.
 	Device *Device
@@ -66,7 +70,8 @@ type Network struct {
 	n      int   // number of parameters
 	acts   []int // kernel activation codes per layer
 	blas   bool
-	why    error // why cuBLAS is not used, if it is not
+	math   cuda.MathMode // cuBLAS's mode for this network's GEMMs
+	why    error         // why cuBLAS is not used, if it is not
 
 	params, grad uint64 // device arrays of n elements, in backprop's flat layout
 	buf          buffers
@@ -125,6 +130,10 @@ func New(net *backprop.Network, s *Settings) (*Network, error) {
 			return nil, errors.Join(fmt.Errorf("gpu: %w", err), n.Close())
 		}
 		n.blas, n.why = ok, why
+	}
+	n.math = cuda.MathPedantic
+	if set.DefaultMath {
+		n.math = cuda.MathDefault
 	}
 	err := n.do(func(th *cuda.Thread) error {
 		var err error

@@ -229,6 +229,17 @@ func (g *GPU) Held() (modules, blasHandles, contexts int) {
 	return len(g.modules), len(g.blas), g.retained
 }
 
+// MathModes returns the math mode (cublasMath_t) of every live cuBLAS handle.
+func (g *GPU) MathModes() []int32 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var m []int32
+	for _, v := range g.blas {
+		m = append(m, v)
+	}
+	return m
+}
+
 // Define registers body as the kernel called name. Launching a kernel with no body faults
 // the fake.
 func (g *GPU) Define(name string, body Kernel) {
