@@ -5,7 +5,7 @@
 #
 #   tests   the GPU tests of gpu/cuda, gpu/kernels and gpu, with GPU_REQUIRED=1 (a missing
 #           GPU fails them instead of skipping)
-#   bench   BenchmarkStep and BenchmarkStepOwnGEMM of package gpu
+#   bench   BenchmarkStep, BenchmarkStepDefaultMath and BenchmarkStepOwnGEMM of package gpu
 #   torch   the PyTorch baseline, scripts/peers/torch_gpu.py --no-gradcheck
 #   table   scripts/peers/gpu_table.py: ours against PyTorch, one table
 #
