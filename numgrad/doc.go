@@ -54,14 +54,19 @@
 // it. The pieces, with σ the noise of f measured by [Noise] and
 // eps the unit roundoff ([CheckSettings.Eps]):
 //   - rounding of a central difference at step h: 4σ/h (f(x ± h) each carry
-//     noise σ; the quotient's standard deviation is σ/(√2h));
+//     noise σ; the quotient's standard deviation is σ/(√2h)), with σ at
+//     least eps·|f| at the largest value of the stencil;
 //   - truncation, for components that do not agree at once: |D(h) − D(2h)|,
 //     three times the estimate of the h² term;
 //   - Richardson: twice Ridders' error estimate plus twice the rounding at
 //     the smallest step used;
 //   - exact references: only the rounding allowance 2¹³·eps·max(‖n‖∞, 1),
 //     which also enters every other τ: analytic and reference sum the same
-//     products in different orders, of terms of order one at least.
+//     products in different orders, of terms of order one at least;
+//   - for a model ([CheckModel], [CheckClaimed]) that allowance is at least
+//     8 times the measured noise of the model's own gradient component
+//     ([GradientNoise]): a component that is the small difference of large
+//     terms carries their rounding, which no fixed allowance knows.
 //
 // # The step sweep
 //
