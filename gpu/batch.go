@@ -57,8 +57,15 @@ func (n *Network) checkBatch(b backprop.Batch) error {
 			return fmt.Errorf("gpu: a batch of %d samples of %d units has more values than a kernel can index (2³¹−1)", bs, w)
 		}
 	}
-	if !n.blas && bs > maxGemmRows {
-		return fmt.Errorf("gpu: a batch of %d samples is more than the own GEMM kernels take (%d)", bs, maxGemmRows)
+	if !n.blas {
+		if bs > maxGemmRows {
+			return fmt.Errorf("gpu: a batch of %d samples is more than the own GEMM kernels take (%d)", bs, maxGemmRows)
+		}
+		for l, w := range n.cfg.Sizes[1:] {
+			if w > maxGemmRows {
+				return fmt.Errorf("gpu: layer %d has %d units, more than the own GEMM kernels take (%d)", l+1, w, maxGemmRows)
+			}
+		}
 	}
 	return nil
 }

@@ -36,11 +36,13 @@ var benchBatches = []int{16, 256, 4096}
 
 func BenchmarkStep(b *testing.B) {
 	dev := realDevice(b)
+	var c benchCache
+	defer c.close()
 	for _, s := range benchSizes {
 		for _, p := range []Precision{Float32, Float64} {
 			for _, bs := range benchBatches {
 				b.Run(fmt.Sprintf("size=%s/dtype=%v/batch=%d", s.name, p, bs), func(b *testing.B) {
-					benchStep(b, dev, s.sizes, p, bs, Settings{})
+					benchStep(b, &c, s.sizes, bs, Settings{Device: dev, Precision: p})
 				})
 			}
 		}
@@ -52,11 +54,13 @@ func BenchmarkStep(b *testing.B) {
 // large enough for the choice of kernel to matter.
 func BenchmarkStepDefaultMath(b *testing.B) {
 	dev := realDevice(b)
+	var c benchCache
+	defer c.close()
 	for _, s := range benchSizes[2:] {
 		for _, p := range []Precision{Float32, Float64} {
 			for _, bs := range benchBatches[1:] {
 				b.Run(fmt.Sprintf("size=%s/dtype=%v/batch=%d", s.name, p, bs), func(b *testing.B) {
-					benchStep(b, dev, s.sizes, p, bs, Settings{DefaultMath: true})
+					benchStep(b, &c, s.sizes, bs, Settings{Device: dev, Precision: p, DefaultMath: true})
 				})
 			}
 		}
@@ -67,42 +71,62 @@ func BenchmarkStepDefaultMath(b *testing.B) {
 // [4096]⁴ is left out (seconds a step).
 func BenchmarkStepOwnGEMM(b *testing.B) {
 	dev := realDevice(b)
+	var c benchCache
+	defer c.close()
 	for _, s := range benchSizes[:3] {
 		for _, p := range []Precision{Float32, Float64} {
 			for _, bs := range benchBatches {
 				b.Run(fmt.Sprintf("size=%s/dtype=%v/batch=%d", s.name, p, bs), func(b *testing.B) {
-					benchStep(b, dev, s.sizes, p, bs, Settings{OwnGEMM: true})
+					benchStep(b, &c, s.sizes, bs, Settings{Device: dev, Precision: p, OwnGEMM: true})
 				})
 			}
 		}
 	}
 }
 
-// benchStep times Step on a network of the given sizes, made with set on dev in
-// precision p, on a dataset of bs samples.
-func benchStep(b *testing.B, dev *Device, sizes []int, p Precision, bs int, set Settings) {
-	acts := make([]backprop.Activation, len(sizes)-1)
-	for i := range acts {
-		acts[i] = backprop.Sigmoid
+// benchCache keeps the network of the last sub-benchmark, which the testing package
+// calls several times with growing b.N: building a [4096]⁴ network and its data takes
+// longer than timing it.
+type benchCache struct {
+	key   string
+	g     *Network
+	batch backprop.Batch
+}
+
+func (c *benchCache) close() {
+	if c.g != nil {
+		c.g.Close()
 	}
-	acts[len(acts)-1] = backprop.Identity
-	cpu := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: acts, Loss: backprop.SquaredError, Seed: 1})
-	rng := rand.New(rand.NewPCG(1, 1))
-	in, out := sizes[0], sizes[len(sizes)-1]
-	d := &backprop.Dataset{N: bs, In: in, Out: out, X: make([]float64, bs*in), Y: make([]float64, bs*out)}
-	for i := range d.X {
-		d.X[i] = rng.NormFloat64()
+	*c = benchCache{}
+}
+
+// benchStep times Step on a network of the given sizes made with set, on a dataset of bs
+// samples.
+func benchStep(b *testing.B, c *benchCache, sizes []int, bs int, set Settings) {
+	if key := fmt.Sprint(sizes, bs, set); key != c.key {
+		c.close()
+		acts := make([]backprop.Activation, len(sizes)-1)
+		for i := range acts {
+			acts[i] = backprop.Sigmoid
+		}
+		acts[len(acts)-1] = backprop.Identity
+		cpu := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: acts, Loss: backprop.SquaredError, Seed: 1})
+		rng := rand.New(rand.NewPCG(1, 1))
+		in, out := sizes[0], sizes[len(sizes)-1]
+		d := &backprop.Dataset{N: bs, In: in, Out: out, X: make([]float64, bs*in), Y: make([]float64, bs*out)}
+		for i := range d.X {
+			d.X[i] = rng.NormFloat64()
+		}
+		for i := range d.Y {
+			d.Y[i] = rng.NormFloat64()
+		}
+		g, err := New(cpu, &set)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.key, c.g, c.batch = key, g, backprop.All(d)
 	}
-	for i := range d.Y {
-		d.Y[i] = rng.NormFloat64()
-	}
-	set.Device, set.Precision = dev, p
-	g, err := New(cpu, &set)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer g.Close()
-	batch := backprop.All(d)
+	g, batch := c.g, c.batch
 	for range 5 {
 		if err := g.Step(1e-3, batch); err != nil {
 			b.Fatal(err)
