@@ -40,13 +40,19 @@
 // the bias gradient and the cost, row gathering, the SGD update) and by matrix products:
 // cuBLAS's Dgemm and Sgemm in pedantic math mode (no TF32) where libcublas loads, the
 // package's own GEMM kernels otherwise or with [Settings].OwnGEMM. The own kernels sum
-// each dot product in order; cuBLAS's order is its own. No kernel uses atomics, so
-// repeated runs give the same bits.
+// each dot product in order; cuBLAS's order is its own. [Settings].DefaultMath runs
+// cuBLAS in its default math mode, as PyTorch does with TF32 off (still no TF32). No
+// kernel uses atomics, so repeated runs give the same bits.
 //
 // The kernels compute f′ of the sigmoid and tanh from f as a(1−a) and 1−a², where
 // backprop uses σ(z)σ(−z) and sech²z; the two agree to rounding, apart from the
 // cancellation of 1−a² where tanh saturates, which the float32 error bound in the tests
 // accounts for.
+//
+// # Checkers
+//
+// [Network.Piece] tells package numgrad which smooth piece of a ReLU network the last
+// cost lay on (numgrad's Piecewise interface), as it reads it from a backprop network.
 //
 // # Memory
 //
