@@ -41,6 +41,8 @@
 // # Testing
 //
 // The raw driver calls go through a table of function values (driver.go), so the
-// package's own tests run everywhere against a fake driver written in Go. Tests that need
-// a real GPU use package cudatest, which skips them without one unless GPU_REQUIRED=1.
+// package's own tests run everywhere against a fake driver written in Go. Packages built on
+// cuda test the same way through [OpenDriver] and the fake of package fakedriver. Tests
+// that need a real GPU use package cudatest, which skips them without one unless
+// GPU_REQUIRED=1.
 package cuda
