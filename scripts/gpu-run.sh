@@ -54,7 +54,8 @@ runtest() {
 	skip=$(grep -c -- '--- SKIP' "$OUT/test-$name.log")
 	note "tests $dir: exit $rc, $pass passed, $fail failed, $skip skipped (test-$name.log)"
 	if [ $rc -ne 0 ]; then
-		grep -E -- '^(--- FAIL|\s+--- FAIL|panic|FAIL)|_test.go:[0-9]+:' "$OUT/test-$name.log" | head -40 | tee -a "$summary"
+		# The lines before each failure (its messages; -v streams them first), and panics.
+		grep -E -B8 -- '^\s*--- FAIL|^panic' "$OUT/test-$name.log" | grep -v '^=== ' | head -60 | tee -a "$summary"
 		status=1
 	fi
 }
