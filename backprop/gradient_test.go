@@ -177,6 +177,8 @@ func TestBatchErrors(t *testing.T) {
 		{"no rows", Batch{Data: good, Rows: []int{}}},
 		{"wrong width", All(wide)},
 		{"row out of range", Batch{Data: good, Rows: []int{1}}},
+		{"short X", All(&Dataset{N: 2, In: 2, Out: 1, X: []float64{1, 2}, Y: []float64{3, 4}})},
+		{"short Y", All(&Dataset{N: 2, In: 2, Out: 1, X: []float64{1, 2, 3, 4}, Y: []float64{3}})},
 	} {
 		if _, err := net.Cost(tc.b); err == nil {
 			t.Errorf("%s: Cost: no error", tc.name)

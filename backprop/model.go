@@ -173,6 +173,9 @@ func (b Batch) check(in, out int) error {
 	if b.Data.In != in || b.Data.Out != out {
 		return fmt.Errorf("backprop: data has %d inputs and %d targets per sample, the network takes %d and gives %d", b.Data.In, b.Data.Out, in, out)
 	}
+	if d := b.Data; len(d.X) != d.N*d.In || len(d.Y) != d.N*d.Out {
+		return fmt.Errorf("backprop: dataset of %d samples has %d input and %d target values, want %d and %d", d.N, len(d.X), len(d.Y), d.N*d.In, d.N*d.Out)
+	}
 	for _, r := range b.Rows {
 		if r < 0 || r >= b.Data.N {
 			return fmt.Errorf("backprop: batch row %d out of range [0, %d)", r, b.Data.N)
