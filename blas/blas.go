@@ -20,13 +20,13 @@ var (
 	_ blas.Float32 = Implementation{}
 )
 
-// cblasTranspose returns the CBLAS value of t, which must be valid.
-// ConjTrans is Trans for real matrices.
-func cblasTranspose(t blas.Transpose) int32 {
+// fortranTranspose returns the Fortran BLAS character for t, which must be
+// valid. ConjTrans is Trans for real matrices.
+func fortranTranspose(t blas.Transpose) byte {
 	if t == blas.NoTrans {
-		return cblasNoTrans
+		return 'N'
 	}
-	return cblasTrans
+	return 'T'
 }
 
 // validTranspose reports whether t is a transpose gonum accepts.
@@ -42,12 +42,4 @@ func fitsInt32(v ...int) bool {
 		}
 	}
 	return true
-}
-
-// ptr returns the address of s's first element, nil for an empty s.
-func ptr[T float32 | float64](s []T) *T {
-	if len(s) == 0 {
-		return nil
-	}
-	return &s[0]
 }

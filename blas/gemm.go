@@ -1,49 +1,55 @@
 package blas
 
-import "gonum.org/v1/gonum/blas"
+import (
+	"sync"
+	"unsafe"
+
+	"gonum.org/v1/gonum/blas"
+)
 
 // GemmMinWork is the smallest m·n·k for which Dgemm and Sgemm call the
 // native library; smaller products run in gonum's pure Go code, where the
 // foreign call's fixed cost would dominate.
 //
 // Measured with BenchmarkGemmCrossover on a 2-core AMD EPYC (Turin) VM
-// shared with other jobs (load average about 6), OpenBLAS 0.3.21 pthread
-// (Haswell kernels), Go 1.26; best of 3, non-transposed, ns per call,
-// gonum / native:
+// shared with other jobs (load average 10 to 30), OpenBLAS 0.3.21 pthread
+// (Haswell kernels), Go 1.26, the two interleaved in one process; best of
+// 5, non-transposed, CPU time per call in ns (cpu-ns/op; wall times under
+// that load were up to 2.5 times larger), gonum / native:
 //
 //	shape m×n×k   m·n·k   float64       float32
-//	1×1×1             1     20 / 1120     19 / 790
-//	8×8×8           512    360 / 1180    290 / 810
-//	12×12×12       1728    710 / 1170    650 / 860
-//	16×16×16       4096   1330 / 1370   1170 / 1160
-//	64×64×1        4096    900 / 1430   1170 / 1740
-//	4×32×32        4096    810 / 2060   1070 / 1220
-//	32×4×32        4096   3760 / 1140   5870 / 1590
-//	20×20×20       8000   2090 / 1890   1970 / 1480
-//	2×64×64        8192   1160 / 1670   1800 / 1360
-//	64×64×2        8192   1670 / 1960   2470 / 1280
-//	32×32×8        8192   1650 / 1370   2500 / 1120
-//	24×24×24      13824   3450 / 1810   3180 / 1250
-//	32×32×32      32768   9590 / 2770   6880 / 1710
-//	64×64×64     262144  46690 / 6690  37860 / 6430
+//	1×1×1             1     23 /  176     19 /  162
+//	4×4×4            64     96 /  202    147 /  185
+//	6×6×6           216    212 /  292    241 /  211
+//	16×4×4          256    344 /  260    460 /  267
+//	4×4×16          256    345 /  244    272 /  242
+//	8×8×8           512    391 /  220    303 /  207
+//	16×16×2         512    301 /  266    252 /  243
+//	12×12×12       1728    858 /  324    670 /  258
+//	16×16×16       4096   1698 /  662   1745 /  479
+//	4×32×32        4096   1275 /  562    875 /  384
+//	32×4×32        4096   5203 /  920   4552 /  483
+//	2×64×64        8192   1982 / 2037   1242 /  836
+//	32×32×32      32768   9696 / 2613   6791 / 1174
+//	64×64×64     262144  69648 /19729  40438 / 8488
 //
-// The native call costs about 1 µs however small the product (purego's
-// reflective call, 12 allocations), so gonum wins below 16³ = 4096 and the
-// two tie there, with a spread of 0.4× to 7× by shape. From 8192 on the
-// native library is ahead for most shapes and at most 0.5 µs behind for the
-// rest (flat ones like 2×64×64), so the threshold is 8192 for both
-// precisions. A second run, best of 5 under load average 10, put the
-// crossover in the same place.
-const GemmMinWork = 8192
+// The native call, through the Fortran interface and purego.SyscallN, costs
+// about 0.2 µs however small the product (it was 1.1 µs and 12 allocations
+// through the CBLAS interface and purego.RegisterFunc), so gonum wins
+// below 6³ = 216, the two tie from there to 256, and from 512 on the native
+// library is ahead for every shape measured, up to 4× at 12³ (except the flat
+// 2×64×64, a tie). The threshold is 512 for both precisions.
+const GemmMinWork = 512
 
 // Dgemm computes
 //
 //	C = alpha * op(A) * op(B) + beta * C
 //
 // like gonum's Dgemm, whose arguments and panics it shares, in the native
-// library when m·n·k ≥ GemmMinWork.
+// library when m·n·k ≥ GemmMinWork or when gonum would split C among
+// goroutines (at least 4 blocks of 64×64).
 func (impl Implementation) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if m*n*k < GemmMinWork || !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) {
+	if !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) || !gemmLarge(m, n, k) {
 		impl.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -57,7 +63,7 @@ func (impl Implementation) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float
 
 // Sgemm is the float32 version of Dgemm.
 func (impl Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if m*n*k < GemmMinWork || !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) {
+	if !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) || !gemmLarge(m, n, k) {
 		impl.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -67,6 +73,16 @@ func (impl Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float
 		return
 	}
 	l.sgemmRaw(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmLarge reports whether a product is worth the native call: m·n·k ≥
+// GemmMinWork, or C has at least 4 blocks of 64×64 (m = 193 and n = 1 is
+// enough), where gonum's Dgemm and Sgemm start a goroutine per block, which
+// allocates and costs microseconds. The sizes must fit in 32 bits (then
+// where m·n·k overflows, C has far more than 4 blocks).
+func gemmLarge(m, n, k int) bool {
+	const block, minBlocks = 64, 4 // gonum's blockSize and minParBlock
+	return m*n*k >= GemmMinWork || ((m+block-1)/block)*((n+block-1)/block) >= minBlocks
 }
 
 // gemmNative reports whether a gemm call with these arguments is valid by
@@ -95,14 +111,81 @@ func gemmNative(tA, tB blas.Transpose, m, n, k, lenA, lda, lenB, ldb, lenC, ldc 
 		lenC >= (m-1)*ldc+n
 }
 
-// dgemmRaw calls cblas_dgemm; the arguments must pass gemmNative.
-func (l *library) dgemmRaw(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	l.dgemm(cblasRowMajor, cblasTranspose(tA), cblasTranspose(tB), int32(m), int32(n), int32(k),
-		alpha, ptr(a), int32(lda), ptr(b), int32(ldb), beta, ptr(c), int32(ldc))
+// gemmArgs holds the arguments of one call of the Fortran dgemm_ or sgemm_,
+// which takes every argument by reference:
+//
+//	dgemm_(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, len(transa), len(transb))
+//
+// Calling it with integer and pointer arguments only lets purego.SyscallN
+// make the call, without the reflection of purego.RegisterFunc (about 1 µs
+// and 12 allocations a call; see GemmMinWork). SyscallN's arguments are
+// variadic and escape, so a list written in the call would be allocated
+// each time; the list is kept in args instead, and the gemmArgs come from a
+// pool, so that concurrent callers each have their own and the steady state
+// allocates nothing.
+//
+// args holds the addresses as uintptrs, which the garbage collector does not
+// see. They stay valid because every object they point to is on the heap,
+// where objects never move: the scalars are fields of this heap-allocated
+// struct, and the matrices are stored in a, b and c, pointer fields of a
+// heap object, which makes the compiler allocate the caller's slices on the
+// heap and keeps them alive until the call returns.
+type gemmArgs struct {
+	transA, transB byte
+	m, n, k        int32
+	lda, ldb, ldc  int32
+	alpha, beta    float64 // dgemm_
+	alpha32        float32 // sgemm_
+	beta32         float32
+	a, b, c        unsafe.Pointer // the matrices, in column-major order
+	args           [15]uintptr
 }
 
-// sgemmRaw calls cblas_sgemm; the arguments must pass gemmNative.
+var gemmArgsPool = sync.Pool{New: func() any { return new(gemmArgs) }}
+
+// colMajor fills p for the row-major product C = op(A) op(B) (m×n) as the
+// column-major product Cᵀ = op(B)ᵀ op(A)ᵀ (n×m), the same memory read the
+// other way: the operands swap places and keep their transposes, and each
+// row-major matrix with stride ld is the column-major transpose with
+// leading dimension ld. alpha and beta point to p's own fields.
+func (p *gemmArgs) colMajor(tA, tB blas.Transpose, m, n, k int, a unsafe.Pointer, lda int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, alpha, beta unsafe.Pointer) {
+	p.transA, p.transB = fortranTranspose(tB), fortranTranspose(tA)
+	p.m, p.n, p.k = int32(n), int32(m), int32(k)
+	p.a, p.b, p.c = b, a, c
+	p.lda, p.ldb, p.ldc = int32(ldb), int32(lda), int32(ldc)
+	p.args = [15]uintptr{
+		uintptr(unsafe.Pointer(&p.transA)), uintptr(unsafe.Pointer(&p.transB)),
+		uintptr(unsafe.Pointer(&p.m)), uintptr(unsafe.Pointer(&p.n)), uintptr(unsafe.Pointer(&p.k)),
+		uintptr(alpha), uintptr(p.a), uintptr(unsafe.Pointer(&p.lda)),
+		uintptr(p.b), uintptr(unsafe.Pointer(&p.ldb)),
+		uintptr(beta), uintptr(p.c), uintptr(unsafe.Pointer(&p.ldc)),
+		1, 1, // the hidden lengths of the two character arguments
+	}
+}
+
+// release drops p's references to the caller's matrices and returns it to
+// the pool.
+func (p *gemmArgs) release() {
+	p.a, p.b, p.c = nil, nil, nil
+	gemmArgsPool.Put(p)
+}
+
+// dgemmRaw calls dgemm_; the arguments must pass gemmNative.
+func (l *library) dgemmRaw(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	p := gemmArgsPool.Get().(*gemmArgs)
+	p.alpha, p.beta = alpha, beta
+	p.colMajor(tA, tB, m, n, k, unsafe.Pointer(&a[0]), lda, unsafe.Pointer(&b[0]), ldb, unsafe.Pointer(&c[0]), ldc,
+		unsafe.Pointer(&p.alpha), unsafe.Pointer(&p.beta))
+	callGemm(l.dgemm, p)
+	p.release()
+}
+
+// sgemmRaw calls sgemm_; the arguments must pass gemmNative.
 func (l *library) sgemmRaw(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	l.sgemm(cblasRowMajor, cblasTranspose(tA), cblasTranspose(tB), int32(m), int32(n), int32(k),
-		alpha, ptr(a), int32(lda), ptr(b), int32(ldb), beta, ptr(c), int32(ldc))
+	p := gemmArgsPool.Get().(*gemmArgs)
+	p.alpha32, p.beta32 = alpha, beta
+	p.colMajor(tA, tB, m, n, k, unsafe.Pointer(&a[0]), lda, unsafe.Pointer(&b[0]), ldb, unsafe.Pointer(&c[0]), ldc,
+		unsafe.Pointer(&p.alpha32), unsafe.Pointer(&p.beta32))
+	callGemm(l.sgemm, p)
+	p.release()
 }

@@ -235,9 +235,11 @@ func TestDgemmRouting(t *testing.T) {
 		{"m=0", 0, 5, 4},
 		{"n=0", 5, 0, 4},
 		{"k=0 scales C by beta", 5, 4, 0},
-		{"below threshold", 15, 16, 16},
-		{"at threshold", 32, 32, GemmMinWork / (32 * 32)},
+		{"below threshold", 2, 4, GemmMinWork/8 - 1},
+		{"at threshold", 2, 4, GemmMinWork / 8},
 		{"above threshold", 40, 50, 60},
+		{"below threshold, 4 blocks of C: gonum would go parallel", 193, 1, 1},
+		{"below threshold, 2×2 blocks of C", 65, 65, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := gemmCase{m: tc.m, n: tc.n, k: tc.k, pad: 2, alpha: 1.5, beta: -0.5}
@@ -280,6 +282,66 @@ func TestGemmPanics(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGemmNoAllocs checks that the calls a training step makes allocate
+// nothing: small products in gonum's serial code, and with a native library
+// every product it takes, through purego.SyscallN and the pooled arguments
+// (TestDgemmConcurrent checks the pool under concurrent callers). Without a
+// native library the products that gonum splits among goroutines allocate;
+// they are not checked here.
+func TestGemmNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	rnd := rand.New(rand.NewPCG(4, 1))
+	native := Available()
+	for _, tc := range []struct {
+		name    string
+		m, n, k int
+		native  bool // whether the case needs the native library
+	}{
+		{"gonum serial", 4, 4, 4, false},
+		{"1×1×1 native", 1, 1, 1, true},
+		{"above threshold", 40, 50, 60, true},
+		{"gonum would go parallel", 256, 3, 2, true},
+		{"large", 300, 200, 100, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.native && !native {
+				t.Skip("no native library")
+			}
+			g := gemmCase{m: tc.m, n: tc.n, k: tc.k, alpha: 1, beta: 0.5}
+			a, lda, b, ldb, c, ldc := gemmOperands[float64](rnd, blas.NoTrans, blas.Trans, g)
+			a32, b32, c32 := toFloat32(a), toFloat32(b), toFloat32(c)
+			var call func()
+			switch {
+			case tc.m == 1 && tc.n == 1 && tc.k == 1:
+				// Below every threshold: only a direct call reaches the library.
+				l := current()
+				call = func() {
+					l.dgemmRaw(blas.NoTrans, blas.Trans, g.m, g.n, g.k, 1, a, lda, b, ldb, 0.5, c, ldc)
+					l.sgemmRaw(blas.NoTrans, blas.Trans, g.m, g.n, g.k, 1, a32, lda, b32, ldb, 0.5, c32, ldc)
+				}
+			default:
+				call = func() {
+					Implementation{}.Dgemm(blas.NoTrans, blas.Trans, g.m, g.n, g.k, 1, a, lda, b, ldb, 0.5, c, ldc)
+					Implementation{}.Sgemm(blas.NoTrans, blas.Trans, g.m, g.n, g.k, 1, a32, lda, b32, ldb, 0.5, c32, ldc)
+				}
+			}
+			if allocs := testing.AllocsPerRun(100, call); allocs != 0 {
+				t.Errorf("%v allocations per Dgemm and Sgemm, want 0", allocs)
+			}
+		})
+	}
+}
+
+func toFloat32(x []float64) []float32 {
+	y := make([]float32, len(x))
+	for i, v := range x {
+		y[i] = float32(v)
+	}
+	return y
 }
 
 func recovered(f func()) (r any) {
@@ -337,16 +399,17 @@ func BenchmarkSgemm1024Gonum(b *testing.B)  { benchGemm[float32](b, 1024, 1024, 
 func BenchmarkSgemm1024Native(b *testing.B) { benchGemm[float32](b, 1024, 1024, 1024, true) }
 
 // BenchmarkGemmCrossover times small products of several shapes, the
-// measurement behind GemmMinWork. Run each implementation in its own
-// process, since OpenBLAS's threads spin for a while after each call and
-// would slow gonum's goroutines on a small machine:
+// measurement behind GemmMinWork. Below 64×64×64 OpenBLAS computes on the
+// calling thread alone, so the two implementations can run interleaved in
+// one process; cpu-ns/op, the process's CPU time per call, is steadier than
+// ns/op on a machine shared with other jobs:
 //
-//	go test -run NONE -bench 'GemmCrossover/.*/.*/Gonum$' -count 3 ./blas
-//	go test -run NONE -bench 'GemmCrossover/.*/.*/Native$' -count 3 ./blas
+//	go test -run NONE -bench 'GemmCrossover' -count 5 ./blas
 func BenchmarkGemmCrossover(b *testing.B) {
 	for _, s := range [][3]int{
-		{1, 1, 1}, {8, 8, 8}, {12, 12, 12}, {16, 16, 16}, {64, 64, 1}, {4, 32, 32}, {32, 4, 32},
-		{20, 20, 20}, {2, 64, 64}, {64, 64, 2}, {32, 32, 8}, {24, 24, 24}, {32, 32, 32}, {64, 64, 64},
+		{1, 1, 1}, {4, 4, 4}, {6, 6, 6}, {16, 4, 4}, {4, 4, 16}, {8, 8, 8}, {16, 16, 2}, {12, 12, 12},
+		{16, 16, 16}, {64, 64, 1}, {4, 32, 32}, {32, 4, 32}, {20, 20, 20}, {2, 64, 64}, {64, 64, 2},
+		{32, 32, 8}, {24, 24, 24}, {32, 32, 32}, {64, 64, 64},
 	} {
 		m, n, k := s[0], s[1], s[2]
 		for _, native := range []bool{false, true} {
@@ -395,8 +458,12 @@ func benchGemm[T float32 | float64](b *testing.B, m, n, k int, native bool) {
 			gemm = func() { l.sgemmRaw(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, bb, n, 0, c, n) }
 		}
 	}
+	cpu := processCPU()
 	for b.Loop() {
 		gemm()
+	}
+	if cpu := processCPU() - cpu; cpu > 0 {
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }

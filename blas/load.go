@@ -65,32 +65,18 @@ func (i Info) String() string {
 	return b.String()
 }
 
-// library is a loaded CBLAS library. The function fields are bound by
-// purego; the OpenBLAS ones are nil where the library lacks them.
-// A library is never closed: calls may still be running in it.
+// library is a loaded BLAS library. dgemm and sgemm are the addresses of
+// its Fortran entry points dgemm_ and sgemm_ (see gemmArgs); the OpenBLAS
+// functions are nil where the library lacks them. A library is never closed:
+// calls may still be running in it.
 type library struct {
 	info Info
 
-	dgemm cblasDgemm
-	sgemm cblasSgemm
+	dgemm, sgemm uintptr
 
 	getThreads func() int32
 	setThreads func(n int32)
 }
-
-// CBLAS signatures; enumerations and sizes are C ints (LP64 libraries,
-// not the ILP64 libopenblas64_).
-type (
-	cblasDgemm func(order, tA, tB, m, n, k int32, alpha float64, a *float64, lda int32, b *float64, ldb int32, beta float64, c *float64, ldc int32)
-	cblasSgemm func(order, tA, tB, m, n, k int32, alpha float32, a *float32, lda int32, b *float32, ldb int32, beta float32, c *float32, ldc int32)
-)
-
-// CBLAS enumeration values (cblas.h).
-const (
-	cblasRowMajor = 101
-	cblasNoTrans  = 111
-	cblasTrans    = 112
-)
 
 // infoNow returns l's Info with the thread count read now.
 func (l *library) infoNow() Info {

@@ -12,16 +12,18 @@ import (
 	"github.com/ebitengine/purego"
 )
 
-// Purego binds the CBLAS functions through RegisterFunc, which follows the
-// platform's C calling convention for mixed integer and floating-point
-// arguments: cblas_dgemm's 12 integer and pointer arguments go to the six
-// integer registers and six stack slots on amd64 (eight and four on arm64),
-// and alpha and beta to the first two floating-point registers, within
-// purego's limit of 32 arguments. purego.SyscallN cannot call it: it copies
-// each of its first eight arguments into both an integer and a
-// floating-point register, so alpha, the seventh argument, would not reach
-// xmm0. Symbols are looked up with Dlsym and bound with RegisterFunc rather
-// than RegisterLibFunc, which panics on a missing symbol.
+// The products are called through the Fortran interface, dgemm_ and
+// sgemm_, whose arguments are all pointers (and two trailing string lengths):
+// purego.SyscallN passes integer arguments by the platform's C convention
+// without allocating, whereas purego.RegisterFunc, which the CBLAS
+// interface's floating-point alpha and beta would need, costs a reflective
+// call and 12 allocations each time. (SyscallN copies each of its first
+// eight arguments into both an integer and a floating-point register, which
+// is harmless here: no argument is floating-point.) A library must also
+// export cblas_dgemm, the mark of an optimised BLAS: the reference BLAS has
+// dgemm_ but no CBLAS and is slower than gonum. Symbols are looked up with
+// Dlsym; the one-off OpenBLAS queries are bound with RegisterFunc rather than
+// RegisterLibFunc, which panics on a missing symbol.
 
 // candidates lists the libraries tried, in order, by a search.
 func candidates() []string {
@@ -64,11 +66,12 @@ func open(path string) (*library, error) {
 	}
 	l := &library{info: Info{Library: "CBLAS", Path: path}}
 	for _, f := range []struct {
-		fn   any
+		sym  *uintptr
 		name string
 	}{
-		{&l.dgemm, "cblas_dgemm"},
-		{&l.sgemm, "cblas_sgemm"},
+		{nil, "cblas_dgemm"},
+		{&l.dgemm, "dgemm_"},
+		{&l.sgemm, "sgemm_"},
 	} {
 		sym, err := purego.Dlsym(h, f.name)
 		if err != nil {
@@ -76,7 +79,9 @@ func open(path string) (*library, error) {
 			purego.Dlclose(h)
 			return nil, &unavailableError{reason: fmt.Sprintf("%s has no %s", path, f.name), err: err}
 		}
-		purego.RegisterFunc(f.fn, sym)
+		if f.sym != nil {
+			*f.sym = sym
+		}
 	}
 	if sym, err := purego.Dlsym(h, "openblas_get_config"); err == nil {
 		var config func() string
@@ -127,4 +132,12 @@ func objectPath(addr uintptr) string {
 		n++
 	}
 	return strings.Clone(unsafe.String(info.fname, n))
+}
+
+// callGemm calls the Fortran dgemm_ or sgemm_ at fn with the arguments in
+// p.args (see gemmArgs). p stays reachable, and with it the matrices, until
+// the call returns.
+func callGemm(fn uintptr, p *gemmArgs) {
+	purego.SyscallN(fn, p.args[:]...)
+	runtime.KeepAlive(p)
 }
