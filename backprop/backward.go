@@ -45,10 +45,10 @@ func (n *Network) backward(dst, theta []float64, b Batch) {
 		_, y := b.Sample(i)
 		n.cfg.Loss.outputGrad(d[i*out:(i+1)*out], n.a[L-1][i*out:(i+1)*out], y, 1/float64(bs))
 	}
-	n.cfg.Activations[L-1].mulDeriv(d, n.z[L-1], n.a[L-1])
+	n.mulDeriv(L-1, d)
 	for l := L - 1; l >= 0; l-- {
 		in, out := n.cfg.Sizes[l], n.cfg.Sizes[l+1]
-		prev := n.x
+		prev := n.in
 		if l > 0 {
 			prev = n.a[l-1]
 		}
@@ -67,8 +67,17 @@ func (n *Network) backward(dst, theta []float64, b Batch) {
 		}
 		w, _ := n.weights(theta, l)
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(bs, out, d), general(out, in, w), 0, general(bs, in, n.delta[l-1]))
-		n.cfg.Activations[l-1].mulDeriv(n.delta[l-1], n.z[l-1], n.a[l-1])
+		n.mulDeriv(l-1, n.delta[l-1])
 	}
+}
+
+// mulDeriv sets d[i] *= fˡ′(zˡ[i]) for layer l of the last forward pass.
+func (n *Network) mulDeriv(l int, d []float64) {
+	if n.cfg.Activations[l] == Sigmoid {
+		sigmoidDeriv(d, n.z[l], n.a[l], n.e[l])
+		return
+	}
+	n.cfg.Activations[l].mulDeriv(d, n.z[l], n.a[l])
 }
 
 // mulDeriv sets d[i] *= f′(z[i]), given a[i] = f(z[i]).
@@ -78,5 +87,16 @@ func (a Activation) mulDeriv(d, z, fz []float64) {
 	}
 	for i := range d {
 		d[i] *= a.Deriv(z[i], fz[i])
+	}
+}
+
+// sigmoidDeriv sets d[i] *= σ′(z[i]) given fz[i] = σ(z[i]) and e[i] =
+// e^{−|z[i]|} from sigmoidExp. It is Sigmoid.Deriv, fz·Sigmoid.Apply(−z),
+// operation for operation, with σ(−z) = sigmoidNum(−z, e)/(1 + e), since
+// e^{−|−z|} = e^{−|z|} (TestSigmoidExp).
+func sigmoidDeriv(d, z, fz, e []float64) {
+	z, fz, e = z[:len(d)], fz[:len(d)], e[:len(d)]
+	for i, v := range z {
+		d[i] *= fz[i] * (sigmoidNum(-v, e[i]) / (1 + e[i])) // fz·σ(−z)
 	}
 }

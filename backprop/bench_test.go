@@ -3,11 +3,23 @@ package backprop
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
+
+	"github.com/gradcheck/gradcheck/blas"
 )
 
-// benchSizes are the networks of issue 2's benchmark table.
-var benchSizes = [][]int{{2, 3, 3, 1}, {64, 64, 64, 1}, {784, 256, 256, 10}}
+// TestMain installs the native matrix product where one is found, as the
+// command does, so that the tests and benchmarks run what users run;
+// GRADCHECK_BLAS=go runs them in pure Go (see package blas).
+func TestMain(m *testing.M) {
+	blas.Use()
+	os.Exit(m.Run())
+}
+
+// benchSizes are the networks of issue 2's benchmark table and the largest
+// of the PyTorch peer's (../shared/peers/torch_mlp.py).
+var benchSizes = [][]int{{2, 3, 3, 1}, {64, 64, 64, 1}, {784, 256, 256, 10}, {1024, 1024, 1024, 1024}}
 
 // benchNet returns a sigmoid network of the given sizes with an identity
 // output and squared error, and a random batch of bs samples.

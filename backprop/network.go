@@ -84,7 +84,9 @@ type Network struct {
 	// Buffers of the last call, one per layer, each batch×width row-major.
 	batch int
 	x     []float64   // the gathered inputs, batch×Sizes[0]
+	in    []float64   // the inputs of the last call: x, or the dataset's rows
 	z, a  [][]float64 // pre-activations and activations
+	e     [][]float64 // e^{−|z|} of sigmoid layers, for σ′ (nil for others)
 	delta [][]float64 // ∂C/∂z
 	grad  []float64   // Step's gradient
 }
