@@ -25,8 +25,8 @@
 //
 // # Budget
 //
-// Every method has a budget of wall-clock seconds per gradient at one size
-// (Settings.MaxSeconds). Before a size runs, its time is predicted from its
+// Every method has a budget of seconds per gradient at one size, by the
+// report's clock (Settings.MaxSeconds). Before a size runs, its time is predicted from its
 // closed-form multiply-adds and the method's measured time per multiply-add
 // at its largest size so far; a size predicted over budget is reported as
 // "over budget" with the extrapolated time, never dropped.

@@ -41,10 +41,10 @@ type Result struct {
 	Max         float64   `json:"max_s"`
 	WallMedian  float64   `json:"wall_median_s"`
 	// Extrapolated is, for a size over budget, the predicted seconds per
-	// gradient by the report's clock, and ExtrapolatedWall by the wall
-	// clock, which decides the budget: the closed-form multiply-adds times
-	// the seconds per multiply-add measured at the method's largest
-	// measured size of the sweep (Basis says which).
+	// gradient by the report's clock, which decides the budget, and
+	// ExtrapolatedWall by the wall clock at the machine's load: the
+	// closed-form multiply-adds times the seconds per multiply-add measured
+	// at the method's largest measured size of the sweep (Basis says which).
 	Extrapolated     float64 `json:"extrapolated_s,omitempty"`
 	ExtrapolatedWall float64 `json:"extrapolated_wall_s,omitempty"`
 	Basis            string  `json:"basis,omitempty"`
@@ -63,8 +63,9 @@ func (r Result) Time() float64 {
 
 // timing is how hard measure tries.
 type timing struct {
-	// budget is the most seconds one gradient of one method at one size
-	// may take: a size predicted to need more is not run.
+	// budget is the most seconds, by the report's clock, that one gradient
+	// of one method at one size may take: a size predicted to need more is
+	// not run.
 	budget float64
 	// After the first timed call, measure repeats until it has minReps
 	// repetitions and has spent target seconds, but stops at maxReps or
@@ -81,8 +82,8 @@ type timing struct {
 // and the system has it, else by the wall clock. The first call is a
 // warm-up (allocations, caches) and is discarded unless it took more than
 // a tenth of the target, in which case repeating it for nothing would waste
-// more than it tells. The budget, target and spend are wall-clock seconds:
-// they bound how long the user waits. It returns an error if run fails or
+// more than it tells. The target and spend are wall-clock seconds: they
+// bound how long the user waits. It returns an error if run fails or
 // its counted work differs from want.
 func measure(r *Result, run func(c *naive.Count) error, want naive.Count, t timing, cpu bool) error {
 	// Nothing else runs in the process meanwhile, so its CPU time is the

@@ -66,10 +66,11 @@ type Settings struct {
 	// Sweeps, if not nil, replaces the built-in sweeps (Quick then only
 	// chooses the brief timing).
 	Sweeps []Sweep
-	// MaxSeconds is the time budget of one method at one size, in seconds
-	// (default 6, or 0.5 with Quick): a size whose single gradient is
-	// predicted to take longer is reported over budget, with its
-	// extrapolated time, and not run.
+	// MaxSeconds is the time budget of one gradient of one method at one
+	// size, in seconds by the report's clock (CPU time where the system has
+	// it; default 6, or 0.5 with Quick): a size whose gradient is predicted
+	// to take longer is reported over budget, with its extrapolated time,
+	// and not run.
 	MaxSeconds float64
 	// Seed seeds every network and batch (default 1).
 	Seed uint64
@@ -179,7 +180,7 @@ func Run(s *Settings) (*Report, error) {
 	if s != nil {
 		set = *s
 	}
-	sweeps, t := DefaultSweeps(), timing{budget: 6, target: 0.5, spend: 4, minReps: 5, maxReps: 50, minRep: 2e-3}
+	sweeps, t := DefaultSweeps(), timing{budget: 6, target: 0.25, spend: 3, minReps: 3, maxReps: 30, minRep: 2e-3}
 	if set.Quick {
 		sweeps, t = QuickSweeps(), timing{budget: 0.5, target: 0.02, spend: 0.1, minReps: 3, maxReps: 10, minRep: 2e-4}
 	}
@@ -228,9 +229,10 @@ func Run(s *Settings) (*Report, error) {
 	}
 	done := 0
 	for _, sw := range sweeps {
-		// wall[m] and clock[m] are m's seconds per multiply-add at its
-		// largest measured size so far in this sweep, by the wall clock
-		// (which decides the budget) and by the report's clock; basis
+		// clock[m] and wall[m] are m's seconds per multiply-add at its
+		// largest measured size so far in this sweep, by the report's clock
+		// (which decides the budget, so that which sizes run does not
+		// depend on how busy the machine is) and by the wall clock; basis
 		// says where they come from.
 		wall, clock, basis := map[string]float64{}, map[string]float64{}, map[string]string{}
 		for _, shape := range sw.Shapes {
@@ -253,10 +255,10 @@ func Run(s *Settings) (*Report, error) {
 					// lower bound.
 					from = ForwardPass
 				}
-				if rw, ok := wall[from]; ok && rw*float64(want.MulAdds) > t.budget {
+				if rc, ok := clock[from]; ok && rc*float64(want.MulAdds) > t.budget {
 					res.Status = OverBudget
-					res.ExtrapolatedWall = rw * float64(want.MulAdds)
-					res.Extrapolated = clock[from] * float64(want.MulAdds)
+					res.ExtrapolatedWall = wall[from] * float64(want.MulAdds)
+					res.Extrapolated = rc * float64(want.MulAdds)
 					res.Basis = basis[from]
 					if from != name {
 						res.Basis = "lower bound from " + res.Basis

@@ -18,7 +18,7 @@ func runReport(e *env, args []string) error {
 	fs := newFlags(e, "report", "[--out DIR] [--quick] [--max-seconds N]")
 	out := fs.String("out", "report", "write report.md, results.csv, results.json and the plots into `DIR`")
 	quick := fs.Bool("quick", false, "run the small sweep (seconds, for CI) instead of the default (about a minute)")
-	maxSec := fs.Float64("max-seconds", 0, "time budget of one method at one size, in seconds `N` (default 6, or 0.5 with --quick); larger sizes are reported over budget with their extrapolated time")
+	maxSec := fs.Float64("max-seconds", 0, "time budget of one gradient of one method at one size, in CPU seconds `N` (default 6, or 0.5 with --quick); larger sizes are reported over budget with their extrapolated time")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
