@@ -14,13 +14,14 @@ func init() {
 }
 
 func runTrain(e *env, args []string) error {
-	fs := newFlags(e, "train", "--model M --data D [--mode online|batch|minibatch] [--batch 16] [--epochs N] [--lr η] [--seed S] [--save OUT] [--json]")
+	fs := newFlags(e, "train", "--model M --data D [--mode online|batch|minibatch] [--batch 16] [--epochs N] [--lr η] [--seed S] [--device cpu|gpu] [--save OUT] [--json]")
 	var in inputs
 	var tf trainFlags
 	in.register(fs)
 	tf.register(fs, 10)
 	save := fs.String("save", "", "write the trained model file to `OUT`")
 	asJSON := fs.Bool("json", false, "print the history as JSON")
+	device := deviceFlag(fs)
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -38,7 +39,15 @@ func runTrain(e *env, args []string) error {
 	if !*asJSON {
 		s.Progress = progress(e, s.Epochs)
 	}
-	h, err := backprop.Train(net, d, s)
+	m, done, err := modelOn(e, *device, net)
+	if err != nil {
+		return err
+	}
+	h, err := backprop.Train(m, d, s)
+	// done copies the parameters back into net (from a GPU) and frees it.
+	if derr := done(); err == nil {
+		err = derr
+	}
 	if err != nil {
 		return err
 	}
