@@ -124,7 +124,15 @@ func runZoo(e *env, args []string) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", r.name, verdict, methods, loc, r.expected)
 		}
 		tw.Flush()
-		fmt.Fprintf(e.stdout, "  %d of %d caught by the default check, %d located where the bug is\n\n", caught, len(rows), right)
+		located := false
+		for _, r := range rows {
+			located = located || r.expected != ""
+		}
+		if located {
+			fmt.Fprintf(e.stdout, "  %d of %d caught by the default check, %d located where the bug is\n\n", caught, len(rows), right)
+		} else {
+			fmt.Fprintf(e.stdout, "  %d of %d caught\n\n", caught, len(rows))
+		}
 		allOK = allOK && caught == len(rows) && right == len(rows)
 	}
 	if !allOK {
