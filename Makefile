@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 FUZZSMOKE ?= 5s
 
-.PHONY: test vet unit fuzz-smoke fuzz bench
+.PHONY: test vet unit fuzz-smoke fuzz
 
 test: vet unit fuzz-smoke
 
@@ -21,3 +21,14 @@ fuzz-smoke:
 
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
+
+# ptx regenerates gpu/kernels/kernels.ptx from kernels.cu where nvcc exists
+# (see gpu/kernels/gen-ptx.sh); commit the .cu, the .ptx and the .sha256.
+.PHONY: ptx gpu-bench
+ptx:
+	@gpu/kernels/gen-ptx.sh
+
+# gpu-bench builds the GPU test binaries into .gpubin/ (no GPU needed here);
+# scripts/gpu-run.sh runs them, our benchmarks and PyTorch on the GPU machine.
+gpu-bench:
+	@scripts/gpu-bench.sh
