@@ -316,7 +316,7 @@ func (r *Report) cheapGradient(p func(string, ...any)) {
 		return
 	}
 	p("## The cheap-gradient principle\n\n")
-	p("Reverse-mode differentiation computes a gradient for a small constant times the cost of the function (Griewank & Walther, *Evaluating Derivatives*, §4.6: at most about 4–5 in their operation count; about 3 for a dense layer, whose backward pass is two matrix products for the forward pass's one). Here, backprop's gradient (its forward pass included) against a forward pass with the cost:\n\n")
+	p("Reverse-mode differentiation computes a gradient for a small constant times the cost of the function, whatever the number of parameters (the cheap-gradient principle; Griewank & Walther, *Evaluating Derivatives*, 2nd ed., 2008, chapter 4). For a dense network the constant is about 3: the backward pass is two matrix products for the forward pass's one. Here, backprop's gradient (its forward pass included) against a forward pass with the cost:\n\n")
 	p("| w | W | time ratio | multiply-add ratio (3 − n₀n₁/F + N′/F) |\n|---|---|---|---|\n")
 	for _, s := range sw.Shapes {
 		bp, e1 := r.result("width", Backprop, s)
