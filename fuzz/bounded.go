@@ -49,6 +49,22 @@ type tracker struct {
 	// rel is the largest relative perturbation u·E/|x| of the argument of
 	// a nonlinear function (u·E for exp and tanh, whose scale is 1).
 	rel float64
+	// under is set when a product, quotient or exponential underflowed
+	// (a subnormal result, or 0 from nonzero operands).
+	under bool
+}
+
+// minNormal is the smallest normal float64, 2⁻¹⁰²².
+const minNormal = 0x1p-1022
+
+// product notes an underflow in p = a·b (or a/b).
+func (t *tracker) product(p, a, b float64) {
+	if t == nil {
+		return
+	}
+	if (p == 0 && a != 0 && b != 0) || (p != 0 && math.Abs(p) < minNormal) {
+		t.under = true
+	}
 }
 
 func (x bounded) tr(y bounded) *tracker {
@@ -80,6 +96,9 @@ func (x bounded) Sub(y bounded) bounded {
 
 func (x bounded) Mul(y bounded) bounded {
 	r := bounded{V: x.V * y.V, D: x.D*y.V + x.V*y.D, t: x.tr(y)}
+	r.t.product(r.V, x.V, y.V)
+	r.t.product(x.D*y.V, x.D, y.V)
+	r.t.product(x.V*y.D, x.V, y.D)
 	r.MV = x.MV * y.MV
 	r.EV = x.EV*y.MV + x.MV*y.EV + r.MV + eta
 	r.MD = x.MD*y.MV + x.MV*y.MD
@@ -91,6 +110,9 @@ func (x bounded) Mul(y bounded) bounded {
 func (x bounded) Div(y bounded) bounded {
 	q := x.V / y.V
 	r := bounded{V: q, D: (x.D - q*y.D) / y.V, t: x.tr(y)}
+	r.t.product(q, x.V, y.V)
+	r.t.product(q*y.D, q, y.D)
+	r.t.product(r.D, x.D-q*y.D, y.V)
 	ay := math.Abs(y.V)
 	r.t.see(u * y.EV / ay)
 	r.MV = x.MV / ay
@@ -114,6 +136,8 @@ func (x bounded) Exp() bounded {
 	e := math.Exp(x.V)
 	x.t.see(u * x.EV)
 	r := bounded{V: e, D: x.D * e, MV: e, t: x.t}
+	r.t.product(e, 1, 1)
+	r.t.product(r.D, x.D, e)
 	r.EV = e*x.EV + 2*e + eta
 	r.MD = x.MD * e
 	r.ED = x.ED*e + x.MD*r.EV + r.MD + eta
@@ -150,6 +174,7 @@ func (x bounded) Tanh() bounded {
 	c2 := c * c
 	x.t.see(u * x.EV)
 	r := bounded{V: math.Tanh(x.V), D: x.D / c2, t: x.t}
+	r.t.product(r.D, x.D, 1/c2)
 	r.MV = math.Abs(r.V)
 	r.EV = x.EV/c2 + 2*r.MV + eta
 	r.MD = x.MD / c2

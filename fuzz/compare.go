@@ -24,7 +24,8 @@ const (
 	// no verdict.
 	Kink
 	// IllConditioned: the rounding is too large for the first-order bound
-	// (see [MaxRel]): no verdict.
+	// (see [MaxRel]), or a product underflows (see [Reference]): no
+	// verdict.
 	IllConditioned
 )
 
@@ -94,6 +95,10 @@ func Compare(m backprop.Model, net *backprop.Network, b backprop.Batch) (*Compar
 	case c.Ref.Near && hasKink(net):
 		c.Verdict = Kink
 		c.Why = "a ReLU pre-activation is within rounding of 0"
+		return c, nil
+	case c.Ref.Underflow:
+		c.Verdict = IllConditioned
+		c.Why = "a product underflows (below 2⁻¹⁰²²), whose absolute error another order of evaluation may amplify"
 		return c, nil
 	case !(c.Ref.Rel <= MaxRel):
 		c.Verdict = IllConditioned

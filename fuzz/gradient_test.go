@@ -55,7 +55,7 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 	if len(data) > maxCase {
 		return
 	}
-	net, b, _ := gradientCase(data)
+	net, b, hostile := gradientCase(data)
 	var m backprop.Model = net
 	if mutant != nil {
 		m = mutant.New(net)
@@ -78,15 +78,18 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 		return
 	}
 
-	// numgrad's checker on the same case: with its exact dual-number
-	// reference it must agree with Compare; by either method it must never
-	// pass a NaN or Inf that it sees (in θ, the cost or the gradient).
-	// Whether central differences agree on steep or cancelling cases, and
-	// whether a NaN or Inf in the data alone is flagged, are
-	// FuzzNumgradCentral's questions (numgrad_test.go): known findings.
-	seen := hasNaNOrInf(net.ParamsTo(nil), backprop.Batch{}) || hasNaNOrInf(c.Grad, backprop.Batch{}) || math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0)
-	checkNumgrad(t, net, b, c, seen, numgrad.MethodDual, true)
-	checkNumgrad(t, net, b, c, seen, numgrad.MethodCentral, false)
+	// numgrad's checker on the same case. With its exact dual-number
+	// reference it must agree with Compare. By central differences it must
+	// agree on ordinary cases (|θ|, |x|, |y| < 4): there every coordinate
+	// moves the cost smoothly on the scale of the step. A hostile weight
+	// such as 1e10 makes the cost saturate within less than the smallest
+	// step numgrad tries, where no finite difference resolves the slope;
+	// such cases are FuzzNumgradCentral's (numgrad_test.go, known
+	// findings). Either way a NaN or Inf in the case, the cost or the
+	// gradient must never pass.
+	nonFinite := hasNaNOrInf(net.ParamsTo(nil), b) || hasNaNOrInf(c.Grad, backprop.Batch{}) || math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0)
+	checkNumgrad(t, net, b, c, nonFinite, numgrad.MethodDual, true)
+	checkNumgrad(t, net, b, c, nonFinite, numgrad.MethodCentral, !hostile)
 }
 
 // checkNumgrad runs numgrad.CheckModel with method on the case that c

@@ -28,6 +28,9 @@ type Ref struct {
 	// nonlinear function; the first-order bounds hold while it is small
 	// (see [Reference]).
 	Rel float64
+	// Underflow is set when a product, quotient or exponential of this
+	// evaluation underflowed (see [Reference]).
+	Underflow bool
 }
 
 // Reference returns ∂C/∂θ of net's cost on b by forward-mode dual numbers,
@@ -60,6 +63,17 @@ type Ref struct {
 // compares only when Rel ≤ MaxRel, where the neglected second-order terms
 // are below 1e-4 of the first-order ones.
 //
+// # Underflow
+//
+// Below 2⁻¹⁰²² a product keeps an absolute error of 2⁻¹⁰⁷⁵ rather than a
+// relative one, and another order of the same products can amplify it:
+// backprop forms δˡ = ∂C/∂zˡ first and multiplies by aˡ⁻¹ last, so a δ that
+// underflows to 0 takes the whole component with it even when aˡ⁻¹ is
+// 1e200 and the forward order, multiplying aˡ⁻¹ in first, keeps it. Such
+// an underflow shows here too, in the component of a bias (whose
+// derivative is δ itself) if nowhere else, and sets Underflow: a caller
+// then has no verdict.
+//
 // net's parameters are neither used nor changed; theta is the point. It
 // returns an error if b does not fit net.
 func Reference(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, error) {
@@ -91,7 +105,7 @@ func Reference(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, 
 		r.Cost, r.CostErr = v.V, u*v.EV
 		r.Grad[i], r.Err[i] = v.D, u*v.ED
 	}
-	r.Near, r.Rel = t.near, t.rel
+	r.Near, r.Rel, r.Underflow = t.near, t.rel, t.under
 	return r, nil
 }
 
