@@ -2,28 +2,58 @@ package netfd
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"os"
+	"runtime"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/blas"
 	"github.com/gradcheck/gradcheck/numgrad"
 )
 
+// TestMain installs the native matrix product where one is found, as the
+// command does; GRADCHECK_BLAS=go runs in pure Go (see package blas).
+func TestMain(m *testing.M) {
+	blas.Use()
+	os.Exit(m.Run())
+}
+
+// TestMatrixProduct says which matrix product the tests run with, and reads
+// GRADCHECK_BLAS inside a test so that go test's cache keys on it (TestMain's
+// read, before m.Run, is not recorded).
+func TestMatrixProduct(t *testing.T) {
+	info, _ := blas.Load()
+	t.Logf("%s=%q: %v", blas.EnvVar, os.Getenv(blas.EnvVar), info)
+}
+
 // BenchmarkGradient compares the fast central differences with the plain
 // ones on the networks of the peer's torch.autograd.gradcheck runs
-// (sigmoid hidden layers, squared error, batch 16, float64).
+// (sigmoid hidden layers, squared error, batch 16, float64), with every
+// core and with one. It reports the largest difference from the
+// backpropagation gradient in units of 10⁻¹² (max-abs-err/1e-12; the
+// benchmark output prints smaller numbers as 0) and the largest |g|
+// (max-abs-grad), the accuracy columns of ../shared/peers/torch_gradcheck.py.
 func BenchmarkGradient(b *testing.B) {
 	for _, sizes := range [][]int{{64, 64, 64, 1}, {128, 128, 128, 1}} {
 		net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: []backprop.Activation{backprop.Sigmoid, backprop.Sigmoid, backprop.Identity}, Seed: 1})
 		batch := backprop.All(randomData(rand.New(rand.NewPCG(1, 1)), sizes, backprop.SquaredError, 16))
 		dst := make([]float64, net.NumParams())
+		exact := make([]float64, net.NumParams())
+		net.Clone().Gradient(exact, batch)
 		name := fmt.Sprintf("%v/params=%d", sizes, net.NumParams())
-		b.Run(name+"/fast", func(b *testing.B) {
-			for b.Loop() {
-				Gradient(dst, net, batch, nil)
-			}
-			b.ReportMetric(float64(net.NumParams()), "params")
-		})
+		for _, workers := range []int{runtime.GOMAXPROCS(0), 1} {
+			b.Run(fmt.Sprintf("%s/fast/workers=%d", name, workers), func(b *testing.B) {
+				for b.Loop() {
+					Gradient(dst, net, batch, &Settings{Workers: workers})
+				}
+				errAbs, gAbs := maxAbsDiff(dst, exact)
+				b.ReportMetric(float64(net.NumParams()), "params")
+				b.ReportMetric(errAbs/1e-12, "max-abs-err/1e-12")
+				b.ReportMetric(gAbs, "max-abs-grad")
+			})
+		}
 		if net.NumParams() > 10000 && testing.Short() {
 			continue
 		}
@@ -37,6 +67,18 @@ func BenchmarkGradient(b *testing.B) {
 					return c
 				}, theta, nil)
 			}
+			errAbs, gAbs := maxAbsDiff(dst, exact)
+			b.ReportMetric(errAbs/1e-12, "max-abs-err/1e-12")
+			b.ReportMetric(gAbs, "max-abs-grad")
 		})
 	}
+}
+
+// maxAbsDiff returns max_i |g_i − exact_i| and max_i |exact_i|.
+func maxAbsDiff(g, exact []float64) (errAbs, gAbs float64) {
+	for i := range g {
+		errAbs = max(errAbs, math.Abs(g[i]-exact[i]))
+		gAbs = max(gAbs, math.Abs(exact[i]))
+	}
+	return errAbs, gAbs
 }

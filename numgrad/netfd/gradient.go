@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -43,26 +44,26 @@ func Gradient(dst []float64, net *backprop.Network, b backprop.Batch, s *Setting
 	if err != nil {
 		return nil, err
 	}
-	// A job is one unit (layer, row): its weights and its bias.
+	// A job is one unit (layer, row): its weights and its bias. The costly
+	// units, those of the first layers, come first, so that the workers
+	// finish together.
 	type job struct{ l, j int }
-	jobs := make(chan job)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := st.newWorker()
-			for jb := range jobs {
-				w.unit(dst, jb.l, jb.j, step)
-			}
-		}()
-	}
+	var jobs []job
 	for l := range st.L {
 		for j := range st.sizes[l+1] {
-			jobs <- job{l, j}
+			jobs = append(jobs, job{l, j})
 		}
 	}
-	close(jobs)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(jobs)) {
+		wg.Go(func() {
+			w := st.newWorker()
+			for i := next.Add(1) - 1; i < int64(len(jobs)); i = next.Add(1) - 1 {
+				w.unit(dst, jobs[i].l, jobs[i].j, step)
+			}
+		})
+	}
 	wg.Wait()
 	return dst, nil
 }
@@ -76,6 +77,7 @@ type state struct {
 	w, bs [][]float64 // per layer: weights (out×in, row-major) and biases
 	x     []float64   // B×n₀ inputs
 	z, a  [][]float64 // per layer: B×n_l
+	t     [][]float64 // per sigmoid layer: e^{−|z|} (see shiftedSigmoid)
 	y     [][]float64 // per sample: targets
 }
 
@@ -93,6 +95,14 @@ func newState(net *backprop.Network, b backprop.Batch) (*state, error) {
 		st.bs = append(st.bs, st.theta[bb.Offset:bb.Offset+bb.Len()])
 		st.z = append(st.z, flatten(probe.PreActivation(l)))
 		st.a = append(st.a, flatten(probe.Activation(l)))
+		var t []float64
+		if cfg.Activations[l] == backprop.Sigmoid {
+			t = make([]float64, len(st.z[l]))
+			for i, z := range st.z[l] {
+				t[i] = math.Exp(-math.Abs(z))
+			}
+		}
+		st.t = append(st.t, t)
 	}
 	for i := range st.B {
 		x, y := b.Sample(i)
@@ -111,61 +121,105 @@ func flatten(v backprop.View) []float64 {
 	return out
 }
 
-// worker holds one goroutine's buffers.
+// worker holds one goroutine's buffers, reused from unit to unit.
 type worker struct {
 	*state
-	bufs [2][]float64 // ping-pong rows × width buffers
-	out  []backprop.Real
+	hs    []float64    // the steps of a unit's perturbations
+	col   []float64    // column j of Wˡ⁺¹
+	delta []float64    // per row: the change of unit j's activation
+	bufs  [2][]float64 // ping-pong rows × width buffers
+	costs [][2]float64 // per perturbation of a chunk: C(θ + h e_i), C(θ − h e_i)
+	out   []backprop.Real
 }
 
 func (st *state) newWorker() *worker { return &worker{state: st} }
 
+// chunkElems bounds the rows × width of a chunk of perturbations evaluated
+// together, so that a chunk's activations stay in cache (32768 float64s,
+// 256 KiB) while its matrix products have rows enough to run fast. It is a
+// variable for the tests, which also run with one perturbation a chunk.
+var chunkElems = 1 << 15
+
 // unit computes the components of every weight into unit j of layer l and
-// of its bias: P = n_l + 1 perturbations, each at ±h, each on B samples.
+// of its bias: P = n_{l−1} + 1 perturbations, each at ±h, each on B
+// samples, evaluated in chunks of consecutive perturbations. The chunks
+// depend only on the network's shape and B, so the result does not depend
+// on the number of workers.
 func (w *worker) unit(dst []float64, l, j int, step float64) {
 	in, out := w.sizes[l], w.sizes[l+1]
-	P, B := in+1, w.B
-	rows := 2 * P * B
-	// Row r = (p·2 + sign)·B + s holds sample s under perturbation p
-	// (p < in: weight W_ji, p = in: bias b_j) with sign 0 (+h) or 1 (−h).
-	hs := make([]float64, P)
+	P := in + 1
+	w.hs = grow(w.hs, P)
 	for p := range P {
 		t := w.bs[l][j]
 		if p < in {
 			t = w.w[l][j*in+p]
 		}
 		s := step * math.Max(1, math.Abs(t))
-		hs[p] = (t + s) - t
+		w.hs[p] = (t + s) - t
 	}
-	act := w.cfg.Activations[l]
-	// delta[r] = fˡ(zˡ_j + δ) − aˡ_j, the change of unit j's activation.
-	delta := make([]float64, rows)
+	width := 0 // the widest layer from l+1 on, which bounds a chunk's rows
+	for k := l + 1; k <= w.L; k++ {
+		width = max(width, w.sizes[k])
+	}
+	if l+1 < w.L {
+		next := w.sizes[l+2]
+		w.col = grow(w.col, next)
+		for k := range next {
+			w.col[k] = w.w[l+1][k*out+j]
+		}
+	}
+	per := max(1, chunkElems/(2*w.B*width))
+	wj, bj := w.offsets(l, j)
+	for p0 := 0; p0 < P; p0 += per {
+		p1 := min(P, p0+per)
+		w.chunk(l, j, p0, p1)
+		for p := p0; p < p1; p++ {
+			idx := wj + p
+			if p == in {
+				idx = bj
+			}
+			c := w.costs[p-p0]
+			dst[idx] = (c[0] - c[1]) / (2 * w.hs[p])
+		}
+	}
+}
+
+// chunk sets w.costs[p−p0] to the costs at θ ± h_p e_p for the perturbations
+// p0 ≤ p < p1 of unit j of layer l (p < n_{l−1}: the weight Wˡ_{jp};
+// p = n_{l−1}: the bias bˡ_j). Row r = ((p−p0)·2 + sign)·B + s holds sample
+// s under perturbation p with sign 0 (+h) or 1 (−h).
+func (w *worker) chunk(l, j, p0, p1 int) {
+	in, out, B := w.sizes[l], w.sizes[l+1], w.B
+	rows := 2 * (p1 - p0) * B
 	prevIn := w.x
 	if l > 0 {
 		prevIn = w.a[l-1]
 	}
-	for p := range P {
-		for sign := range 2 {
-			h := hs[p]
-			if sign == 1 {
-				h = -h
-			}
-			for s := range B {
-				d := h
-				if p < in {
-					d = h * prevIn[s*in+p]
-				}
-				zj := w.z[l][s*out+j] + d
-				delta[(p*2+sign)*B+s] = act.Apply(zj) - w.a[l][s*out+j]
-			}
+	// delta[r] = fˡ(zˡ_j + h·aˡ⁻¹_p) − aˡ_j (h alone for the bias), the
+	// change of unit j's activation.
+	delta := grow(w.delta, rows)
+	w.delta = delta
+	for r := range delta {
+		p, s := p0+r/(2*B), r%B
+		h := w.hs[p]
+		if (r/B)%2 == 1 {
+			h = -h
 		}
+		d := h
+		if p < in {
+			d = h * prevIn[s*in+p]
+		}
+		delta[r] = w.z[l][s*out+j] + d
 	}
-	// cur holds aˡ (or zˡ⁺¹ after the rank-one update) for every row.
+	w.cfg.Activations[l].ApplyTo(delta, delta)
+	for r := range delta {
+		delta[r] -= w.a[l][r%B*out+j]
+	}
+	// cur holds aᵏ for every row, k from l on.
 	var cur []float64
-	width := 0
+	width := out
 	if l == w.L-1 {
 		// The perturbed layer is the output: aᴸ with unit j changed.
-		width = out
 		cur = w.grow(0, rows*out)
 		for r := range rows {
 			s := r % B
@@ -176,17 +230,20 @@ func (w *worker) unit(dst []float64, l, j int, step float64) {
 		// Rank-one update of the next layer's pre-activation, then its
 		// activation.
 		next := w.sizes[l+2]
-		wn := w.w[l+1]
 		width = next
 		cur = w.grow(0, rows*next)
+		act := w.cfg.Activations[l+1]
 		for r := range rows {
-			s := r % B
-			row := cur[r*next : (r+1)*next]
-			copy(row, w.z[l+1][s*next:(s+1)*next])
-			for k := range next {
-				row[k] += wn[k*out+j] * delta[r]
+			s, d := r%B, delta[r]
+			row, z := cur[r*next:(r+1)*next], w.z[l+1][s*next:(s+1)*next]
+			if act == backprop.Sigmoid {
+				shiftedSigmoid(row, z, w.t[l+1][s*next:(s+1)*next], w.col, d)
+				continue
 			}
-			w.activate(w.cfg.Activations[l+1], row)
+			for k, zk := range z {
+				row[k] = zk + w.col[k]*d
+			}
+			act.ApplyTo(row, row) // while the row is in the L1 cache
 		}
 		// Full recomputation of the remaining layers, all rows at once.
 		buf := 1
@@ -198,29 +255,24 @@ func (w *worker) unit(dst []float64, l, j int, step float64) {
 			}
 			blas64.Gemm(blas.NoTrans, blas.Trans, 1,
 				general(rows, kin, cur), general(kout, kin, w.w[k]), 1, general(rows, kout, nxt))
-			for r := range rows {
-				w.activate(w.cfg.Activations[k], nxt[r*kout:(r+1)*kout])
-			}
+			w.cfg.Activations[k].ApplyTo(nxt, nxt)
 			cur, buf, width = nxt, 1-buf, kout
 		}
 	}
 	// Costs: the mean over samples of the errors, summed in sample order.
-	wj, bj := w.offsets(l, j)
-	for p := range P {
-		var c [2]float64
+	if cap(w.costs) < p1-p0 {
+		w.costs = make([][2]float64, p1-p0)
+	}
+	w.costs = w.costs[:p1-p0]
+	for i := range w.costs {
 		for sign := range 2 {
 			var sum float64
 			for s := range B {
-				r := (p*2+sign)*B + s
+				r := (i*2+sign)*B + s
 				sum += w.sampleError(cur[r*width:(r+1)*width], w.y[s])
 			}
-			c[sign] = sum / float64(B)
+			w.costs[i][sign] = sum / float64(B)
 		}
-		idx := wj + p
-		if p == in {
-			idx = bj
-		}
-		dst[idx] = (c[0] - c[1]) / (2 * hs[p])
 	}
 }
 
@@ -234,12 +286,6 @@ func (w *worker) offsets(l, j int) (weight, bias int) {
 	return off + j*w.sizes[l], off + w.sizes[l+1]*w.sizes[l] + j
 }
 
-func (w *worker) activate(a backprop.Activation, row []float64) {
-	for i, v := range row {
-		row[i] = a.Apply(v)
-	}
-}
-
 func (w *worker) sampleError(a []float64, y []float64) float64 {
 	w.out = w.out[:0]
 	for _, v := range a {
@@ -249,10 +295,15 @@ func (w *worker) sampleError(a []float64, y []float64) float64 {
 }
 
 func (w *worker) grow(i, n int) []float64 {
-	if cap(w.bufs[i]) < n {
-		w.bufs[i] = make([]float64, n)
+	w.bufs[i] = grow(w.bufs[i], n)
+	return w.bufs[i]
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
 	}
-	return w.bufs[i][:n]
+	return s[:n]
 }
 
 func general(r, c int, data []float64) blas64.General {

@@ -19,9 +19,21 @@ import (
 //	|Δg_i| ≲ 2·k·eps·Cabs/(2h_i),  Cabs = mean |e_s| ≥ |C|,
 //
 // plus the difference of the two steps ((θ+s)−θ versus s, relative eps/Step
-// of g_i). The test allows 4× that bound.
+// of g_i). The test allows 4× that bound. It runs twice: with the default
+// chunks of perturbations and with one perturbation a chunk, so that the
+// chunks' boundaries are crossed everywhere. (Not parallel: it sets
+// chunkElems, which the parallel tests read after it has finished.)
 func TestMatchesPlainCentral(t *testing.T) {
-	t.Parallel()
+	for _, chunk := range []int{chunkElems, 1} {
+		t.Run(fmt.Sprintf("chunkElems=%d", chunk), func(t *testing.T) {
+			defer func(c int) { chunkElems = c }(chunkElems)
+			chunkElems = chunk
+			matchesPlainCentral(t)
+		})
+	}
+}
+
+func matchesPlainCentral(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, loss := range backprop.Losses() {
 		for _, act := range backprop.Activations() {
