@@ -24,27 +24,11 @@ func FuzzProperties(f *testing.F) {
 		if len(data) > propLen {
 			return
 		}
-		props := fuzzedProperties()
-		p := props[int(which)%len(props)]
+		p := properties.Properties[int(which)%len(properties.Properties)]
 		padded := make([]byte, propLen)
 		copy(padded, data)
 		rapid.MakeFuzz(p.Prop(properties.Networks(), nil))(t, padded)
 	})
-}
-
-// fuzzedProperties returns the properties FuzzProperties runs: all but
-// AgreesWithNumgrad, which holds numgrad's central-difference check to
-// agreement and so fails on numgrad's known false alarms (properties skips
-// it in its own suite for the same reason; FuzzNumgradCentral, behind the
-// numgrad_findings tag, keeps those cases).
-func fuzzedProperties() []properties.Property {
-	var ps []properties.Property
-	for _, p := range properties.Properties {
-		if p.Name != "AgreesWithNumgrad" {
-			ps = append(ps, p)
-		}
-	}
-	return ps
 }
 
 // propLen is the length of rapid's bitstream for FuzzProperties: 8 KiB,
