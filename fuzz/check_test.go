@@ -5,8 +5,16 @@ import (
 	"math"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad/zoo"
+)
+
+// The test handles a check must serve.
+var (
+	_ TB = (*testing.T)(nil)
+	_ TB = (*rapid.T)(nil)
 )
 
 // recorder is a TB that records failures instead of failing.

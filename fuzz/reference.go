@@ -19,10 +19,10 @@ type Ref struct {
 	// bounds (see [Reference]).
 	Slack float64
 	// Near is set when some branch (ReLU's kink, the stable forms of the
-	// sigmoid and softplus) was decided on a value within Slack·CostErr-
-	// sized rounding of its threshold, so that another evaluation may take
-	// the other branch. For ReLU and leaky ReLU the derivative then
-	// depends on the evaluation: no verdict.
+	// sigmoid and softplus) was decided on a value within Slack times its
+	// own rounding bound of the threshold 0, so that another evaluation
+	// may take the other branch. For ReLU and leaky ReLU the derivative
+	// then depends on the evaluation: no verdict.
 	Near bool
 	// Rel is the largest relative perturbation of the argument of any
 	// nonlinear function; the first-order bounds hold while it is small
