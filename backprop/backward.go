@@ -20,8 +20,13 @@ func (n *Network) Gradient(dst []float64, b Batch) (float64, error) {
 	return n.cost(b), nil
 }
 
-// Step applies θ ← θ − η·∂C/∂θ on b in place; it allocates nothing once the
-// buffers have grown to b's size.
+// Step applies θ ← θ − η·∂C/∂θ on b in place. Once the buffers have grown to
+// b's size, Step, Gradient and Cost allocate nothing with the native matrix
+// product of package blas (blas.Use). With gonum's pure Go product they
+// allocate in the products that gonum splits among goroutines, those whose
+// result (batch × layer width, or a weight gradient's n_l × n_{l−1}) has 4
+// or more blocks of 64×64: a channel, and a goroutine and a closure per
+// block (TestNoAllocs).
 func (n *Network) Step(eta float64, b Batch) error {
 	n.grad = grow(n.grad, len(n.params))
 	if _, err := n.Gradient(n.grad, b); err != nil {

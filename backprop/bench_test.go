@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/blas"
@@ -33,6 +34,18 @@ func benchNet(sizes []int, bs int) (*Network, Batch) {
 	return net, All(randomData(rand.New(rand.NewPCG(1, 1)), net, bs))
 }
 
+// benchThreads gives the native library as many threads as GOMAXPROCS, so
+// that go test -cpu 1,2 runs each benchmark on one core and on two, as the
+// PyTorch peer's --threads 1 2 does (it sets torch's and OpenBLAS's threads
+// together). It leaves that count set.
+func benchThreads(b *testing.B) {
+	if blas.Available() {
+		if err := blas.SetThreads(runtime.GOMAXPROCS(0)); err != nil {
+			b.Logf("OpenBLAS threads unchanged: %v", err)
+		}
+	}
+}
+
 func benchName(sizes []int, bs int) string {
 	return fmt.Sprintf("%v/batch=%d", sizes, bs)
 }
@@ -43,6 +56,7 @@ func BenchmarkForward(b *testing.B) {
 		for _, bs := range []int{1, 16, 256} {
 			b.Run(benchName(sizes, bs), func(b *testing.B) {
 				net, batch := benchNet(sizes, bs)
+				benchThreads(b)
 				net.Cost(batch)
 				b.ReportAllocs()
 				for b.Loop() {
@@ -59,6 +73,7 @@ func BenchmarkGradient(b *testing.B) {
 		for _, bs := range []int{1, 16, 256} {
 			b.Run(benchName(sizes, bs), func(b *testing.B) {
 				net, batch := benchNet(sizes, bs)
+				benchThreads(b)
 				g := make([]float64, net.NumParams())
 				net.Gradient(g, batch)
 				b.ReportAllocs()
@@ -76,6 +91,7 @@ func BenchmarkStep(b *testing.B) {
 		for _, bs := range []int{1, 16, 256} {
 			b.Run(benchName(sizes, bs), func(b *testing.B) {
 				net, batch := benchNet(sizes, bs)
+				benchThreads(b)
 				net.Step(0, batch)
 				b.ReportAllocs()
 				for b.Loop() {

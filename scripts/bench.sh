@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# bench.sh: run gradcheck's CPU benchmarks and the PyTorch peer scripts side
+# by side, in one run, and write reports/cpu-vs-pytorch.md, a table of the
+# ratios (see scripts/benchtable). `make bench` runs it from the repository
+# root; it takes about 5 to 10 minutes on 2 cores.
+#
+# Needs the peer scripts in ../shared/peers beside the repository, and
+# PyTorch for /usr/bin/python3 (Debian: apt-get install python3-torch
+# python3-numpy libopenblas0-pthread; see ../shared/peers/README.md).
+# PYTHON overrides the interpreter, GO the go command, BENCHDIR keeps the
+# raw outputs there instead of a temporary folder.
+#
+# What runs, and what it is compared with:
+#   training step (backprop BenchmarkStep), float64, sigmoid, on 1 and 2
+#   threads, with OpenBLAS and with GRADCHECK_BLAS=go, against torch_mlp.py's
+#   SGD step on 1 and 2 threads;
+#   forward and gradient at [784,256,256,10] batch 256 (their time ratio);
+#   the full numerical check (numgrad/netfd BenchmarkGradient) of
+#   [64,64,64,1] and [128,128,128,1] against torch_gradcheck.py's slow mode.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+peers=../shared/peers
+py=${PYTHON:-/usr/bin/python3}
+GO=${GO:-go}
+
+die() { echo "bench.sh: $*" >&2; exit 2; }
+[ -d "$peers" ] || die "$peers not found (looked for $(cd .. && pwd)/shared/peers): the PyTorch peer scripts must sit in ../shared/peers beside the repository"
+for f in torch_mlp.py torch_gradcheck.py common.py; do
+	[ -f "$peers/$f" ] || die "$peers/$f missing"
+done
+[ -x "$py" ] || die "$py not found; set PYTHON to an interpreter with PyTorch"
+"$py" -c 'import torch' 2>/dev/null || die "$py cannot import torch (Debian: apt-get install python3-torch python3-numpy libopenblas0-pthread)"
+
+out=${BENCHDIR:-$(mktemp -d)}
+mkdir -p "$out"
+echo "bench.sh: raw outputs in $out"
+: >"$out/commands.txt"
+
+# step runs a command, logs it, and records it for the report.
+step() {
+	echo "== $*" | tee -a "$out/log.txt"
+	printf '%s\n' "$*" >>"$out/commands.txt"
+}
+
+meta() { printf '%s: %s\n' "$1" "$2" >>"$out/meta.txt"; }
+: >"$out/meta.txt"
+meta "date (UTC)" "$(date -u '+%Y-%m-%d %H:%M')"
+meta "CPU" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
+meta "load average (1, 5, 15 min) at start" "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta "Go" "$($GO version | cut -d' ' -f3-)"
+meta "commit" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+start=$SECONDS
+
+# Our training step, and forward and gradient for their time ratio, on 1 and
+# 2 threads (GOMAXPROCS and OpenBLAS's threads, as torch_mlp.py's --threads).
+small='^BenchmarkStep$/^\[(2_3_3_1|64_64_64_1)\]$/^batch=16$'
+large='^BenchmarkStep$/^\[(784_256_256_10|1024_1024_1024_1024)\]$/^batch=256$'
+ratio='^Benchmark(Forward|Gradient)$/^\[784_256_256_10\]$/^batch=256$'
+for mode in native pure; do
+	envs=()
+	count=5
+	if [ $mode = pure ]; then
+		envs=(GRADCHECK_BLAS=go)
+		count=3
+	fi
+	for pat in "$small" "$large" "$ratio"; do
+		step env "${envs[@]}" $GO test -run NONE -bench "'$pat'" -benchmem -cpu 1,2 -count $count ./backprop
+		env "${envs[@]}" $GO test -run NONE -bench "$pat" -benchmem -cpu 1,2 -count $count ./backprop | tee -a "$out/go-$mode.txt"
+	done
+done
+
+# PyTorch's step, forward and forward+backward at the same sizes, 1 and 2 threads.
+step "$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes tiny small --batches 16 --threads 1 2 --out torch-mlp-small.json
+"$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes tiny small --batches 16 --threads 1 2 --out "$out/torch-mlp-small.json" | tee -a "$out/torch.txt"
+step "$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes mnist big --batches 256 --threads 1 2 --out torch-mlp-large.json
+"$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes mnist big --batches 256 --threads 1 2 --out "$out/torch-mlp-large.json" | tee -a "$out/torch.txt"
+
+# The full check: ours, then torch.autograd.gradcheck. --limit 30 skips the
+# slow mode where it would take more than 30 s (the networks beyond
+# [128,128,128,1], which are not compared).
+pat='^BenchmarkGradient$/^\[(64_64_64_1|128_128_128_1)\]$/.*/^fast$'
+step $GO test -run NONE -bench "'$pat'" -benchtime 3x -count 3 ./numgrad/netfd
+$GO test -run NONE -bench "$pat" -benchtime 3x -count 3 ./numgrad/netfd | tee "$out/netfd.txt"
+step "$py" $peers/torch_gradcheck.py --limit 30 --out torch-gradcheck.json
+"$py" $peers/torch_gradcheck.py --limit 30 --out "$out/torch-gradcheck.json" | tee -a "$out/torch.txt"
+
+meta "load average (1, 5, 15 min) at end" "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta "duration" "$((SECONDS - start)) s"
+meta "PyTorch" "$(grep -m1 '^# torch' "$out/torch.txt" | sed 's/^# //')"
+meta "PyTorch's BLAS" "$(grep -m1 'BLAS mapped' "$out/torch.txt" | sed 's/.*BLAS mapped: //')"
+step $GO run ./scripts/benchtable -dir RUNDIR -out reports/cpu-vs-pytorch.md
+$GO run ./scripts/benchtable -dir "$out" -out reports/cpu-vs-pytorch.md >/dev/null
+echo "bench.sh: wrote reports/cpu-vs-pytorch.md"
