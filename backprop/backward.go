@@ -32,7 +32,8 @@ func (n *Network) Step(eta float64, b Batch) error {
 	if _, err := n.Gradient(n.grad, b); err != nil {
 		return err
 	}
-	Update(n.params, eta, n.grad)
+	// Update, split among cores for large networks.
+	elementwise(&n.wg, elemJob{op: opUpdate, a: n.params, eta: eta, b: n.grad}, len(n.params))
 	return nil
 }
 
@@ -78,11 +79,11 @@ func (n *Network) backward(dst, theta []float64, b Batch) {
 
 // mulDeriv sets d[i] *= fˡ′(zˡ[i]) for layer l of the last forward pass.
 func (n *Network) mulDeriv(l int, d []float64) {
-	if n.cfg.Activations[l] == Sigmoid {
-		sigmoidDeriv(d, n.z[l], n.a[l], n.e[l])
-		return
+	if act := n.cfg.Activations[l]; act == Sigmoid {
+		elementwise(&n.wg, elemJob{op: opSigmoidDeriv, a: d, b: n.z[l], c: n.a[l], d: n.e[l]}, len(d))
+	} else if act != Identity {
+		elementwise(&n.wg, elemJob{op: opMulDeriv, act: act, a: d, b: n.z[l], c: n.a[l]}, len(d))
 	}
-	n.cfg.Activations[l].mulDeriv(d, n.z[l], n.a[l])
 }
 
 // mulDeriv sets d[i] *= f′(z[i]), given a[i] = f(z[i]).

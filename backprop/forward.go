@@ -69,10 +69,10 @@ func (n *Network) forward(theta []float64, b Batch) {
 		}
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1,
 			general(bs, in, prev), general(out, in, w), 1, general(bs, out, z))
-		if n.cfg.Activations[l] == Sigmoid {
-			sigmoidExp(n.a[l], n.e[l], z)
+		if act := n.cfg.Activations[l]; act == Sigmoid {
+			elementwise(&n.wg, elemJob{op: opSigmoidExp, a: n.a[l], b: n.e[l], c: z}, len(z))
 		} else {
-			n.cfg.Activations[l].activate(n.a[l], z)
+			elementwise(&n.wg, elemJob{op: opActivate, act: act, a: n.a[l], b: z}, len(z))
 		}
 		prev = n.a[l]
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/blas"
@@ -85,6 +86,7 @@ func TestNoAllocs(t *testing.T) {
 		{[]int{64, 64, 64, 1}, 16, true},
 		{[]int{2, 3, 3, 1}, 256, false},
 		{[]int{784, 256, 256, 10}, 16, false},
+		{[]int{32, 256, 256, 2}, 256, false}, // elementwise work split in two
 	} {
 		t.Run(benchName(tc.sizes, tc.bs), func(t *testing.T) {
 			if !tc.pure && !native {
@@ -111,6 +113,28 @@ func TestNoAllocs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestElementwiseSameBits checks that splitting the elementwise work among
+// goroutines changes no bit: a gradient and a step of a network whose
+// layers hold 256×256 values, with GOMAXPROCS 1 (no split) and 2. Not
+// parallel: it sets GOMAXPROCS, which parallel tests would see.
+func TestElementwiseSameBits(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var got [2][]float64
+	for i, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		net, b := benchNet([]int{32, 256, 256, 2}, 256)
+		g := make([]float64, net.NumParams())
+		net.Gradient(g, b)
+		net.Step(0.5, b)
+		got[i] = append(g, net.ParamsTo(nil)...)
+	}
+	for k := range got[0] {
+		if math.Float64bits(got[0][k]) != math.Float64bits(got[1][k]) {
+			t.Fatalf("value %d: %v on one core, %v split in two", k, got[0][k], got[1][k])
+		}
 	}
 }
 

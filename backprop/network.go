@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 )
 
 // Init chooses how [New] draws the initial weights. Biases start at zero.
@@ -89,6 +90,7 @@ type Network struct {
 	e     [][]float64 // e^{−|z|} of sigmoid layers, for σ′ (nil for others)
 	delta [][]float64 // ∂C/∂z
 	grad  []float64   // Step's gradient
+	wg    sync.WaitGroup
 }
 
 // New returns a network with weights drawn as c.Init says from c.Seed.
