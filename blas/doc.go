@@ -77,7 +77,11 @@
 //
 // # Concurrency
 //
-// All routines are safe for concurrent use. OpenBLAS runs its own threads;
-// a program that already keeps every core busy with goroutines may do better
-// with SetThreads(1).
+// All routines are safe for concurrent use. OpenBLAS runs its own threads,
+// which wait for each other inside a product; a program that already keeps
+// every core busy with goroutines, or a machine shared with other busy
+// processes, may do better with SetThreads(1). On the 2-core test machine
+// with other jobs running on both cores, a 1024³ float64 product took 46 to
+// 53 ms on 1 thread and 47 to 116 ms on 2 (numpy, on the same library, 50
+// to 75 and 75 to 115 ms).
 package blas
