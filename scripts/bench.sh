@@ -38,10 +38,13 @@ mkdir -p "$out"
 echo "bench.sh: raw outputs in $out"
 : >"$out/commands.txt"
 
-# step runs a command, logs it, and records it for the report.
+# step logs a command about to run and records it, and the 1-minute load
+# average at its start, for the report.
+loads=()
 step() {
 	echo "== $*" | tee -a "$out/log.txt"
 	printf '%s\n' "$*" >>"$out/commands.txt"
+	loads+=("$(cut -d' ' -f1 /proc/loadavg)")
 }
 
 meta() { printf '%s: %s\n' "$1" "$2" >>"$out/meta.txt"; }
@@ -53,29 +56,37 @@ meta "Go" "$($GO version | cut -d' ' -f3-)"
 meta "commit" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
 start=$SECONDS
 
-# Our training step, and forward and gradient for their time ratio, on 1 and
-# 2 threads (GOMAXPROCS and OpenBLAS's threads, as torch_mlp.py's --threads).
+# gobench MODE COUNT PATTERN: our backprop benchmarks matching PATTERN on 1
+# and 2 threads (GOMAXPROCS and OpenBLAS's threads, as torch_mlp.py's
+# --threads), COUNT runs each, with OpenBLAS (MODE native) or in pure Go
+# (MODE pure, GRADCHECK_BLAS=go), appended to go-MODE.txt.
+gobench() {
+	local envs=()
+	[ "$1" = pure ] && envs=(GRADCHECK_BLAS=go)
+	step env "${envs[@]}" $GO test -run NONE -bench "'$3'" -benchmem -cpu 1,2 -count "$2" ./backprop
+	env "${envs[@]}" $GO test -run NONE -bench "$3" -benchmem -cpu 1,2 -count "$2" ./backprop | tee -a "$out/go-$1.txt"
+}
+# torchmlp NAME SIZES BATCH: PyTorch's step, forward and forward+backward,
+# on 1 and 2 threads.
+torchmlp() {
+	step "$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes $2 --batches $3 --threads 1 2 --out torch-mlp-$1.json
+	"$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes $2 --batches $3 --threads 1 2 --out "$out/torch-mlp-$1.json" | tee -a "$out/torch.txt"
+}
+
+# The training step, ours and PyTorch's close together in time for each
+# group of sizes (the machine's load drifts), and forward and gradient at
+# [784,256,256,10] batch 256 for their time ratio.
 small='^BenchmarkStep$/^\[(2_3_3_1|64_64_64_1)\]$/^batch=16$'
 large='^BenchmarkStep$/^\[(784_256_256_10|1024_1024_1024_1024)\]$/^batch=256$'
 ratio='^Benchmark(Forward|Gradient)$/^\[784_256_256_10\]$/^batch=256$'
-for mode in native pure; do
-	envs=()
-	count=5
-	if [ $mode = pure ]; then
-		envs=(GRADCHECK_BLAS=go)
-		count=3
-	fi
-	for pat in "$small" "$large" "$ratio"; do
-		step env "${envs[@]}" $GO test -run NONE -bench "'$pat'" -benchmem -cpu 1,2 -count $count ./backprop
-		env "${envs[@]}" $GO test -run NONE -bench "$pat" -benchmem -cpu 1,2 -count $count ./backprop | tee -a "$out/go-$mode.txt"
-	done
-done
-
-# PyTorch's step, forward and forward+backward at the same sizes, 1 and 2 threads.
-step "$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes tiny small --batches 16 --threads 1 2 --out torch-mlp-small.json
-"$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes tiny small --batches 16 --threads 1 2 --out "$out/torch-mlp-small.json" | tee -a "$out/torch.txt"
-step "$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes mnist big --batches 256 --threads 1 2 --out torch-mlp-large.json
-"$py" $peers/torch_mlp.py --acts sigmoid --dtypes f64 --sizes mnist big --batches 256 --threads 1 2 --out "$out/torch-mlp-large.json" | tee -a "$out/torch.txt"
+gobench native 5 "$small"
+torchmlp small "tiny small" 16
+gobench pure 3 "$small"
+gobench native 3 "$large"
+torchmlp large "mnist big" 256
+gobench native 3 "$ratio"
+gobench pure 3 "$ratio"
+gobench pure 2 "$large"
 
 # The full check: ours, then torch.autograd.gradcheck. --limit 30 skips the
 # slow mode where it would take more than 30 s (the networks beyond
@@ -87,6 +98,7 @@ step "$py" $peers/torch_gradcheck.py --limit 30 --out torch-gradcheck.json
 "$py" $peers/torch_gradcheck.py --limit 30 --out "$out/torch-gradcheck.json" | tee -a "$out/torch.txt"
 
 meta "load average (1, 5, 15 min) at end" "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta "1-minute load average at the start of each command" "${loads[*]}"
 meta "duration" "$((SECONDS - start)) s"
 meta "PyTorch" "$(grep -m1 '^# torch' "$out/torch.txt" | sed 's/^# //')"
 meta "PyTorch's BLAS" "$(grep -m1 'BLAS mapped' "$out/torch.txt" | sed 's/.*BLAS mapped: //')"
