@@ -10,8 +10,13 @@
 # Every target runs even if one fails; the exit status is 1 if any failed.
 # A failing input is written under the package's testdata/fuzz/FuzzX/ by
 # go test: fix the bug and commit the input as a regression seed.
+#
+# FUZZMINIMIZE (default 10s) bounds the time go test spends minimizing each
+# new interesting input (its default, 60s, can stall both workers on one
+# large input for a whole short run: no executions are counted meanwhile).
 set -uo pipefail
 dur=${1:-30s}
+minimize=${FUZZMINIMIZE:-10s}
 shift || true
 pkgs=("$@")
 [ ${#pkgs[@]} -gt 0 ] || pkgs=(./...)
@@ -34,7 +39,7 @@ for dir in $(go list -f '{{.Dir}}' "${pkgs[@]}"); do
 		echo "== fuzz $pkg $t for $dur"
 		log=$(mktemp)
 		start=$SECONDS
-		(cd "$dir" && go test . -run '^$' -fuzz "^$t\$" -fuzztime "$dur") 2>&1 | tee "$log"
+		(cd "$dir" && go test . -run '^$' -fuzz "^$t\$" -fuzztime "$dur" -fuzzminimizetime "$minimize") 2>&1 | tee "$log"
 		status=${PIPESTATUS[0]}
 		wall=$((SECONDS - start))
 		# The last progress line holds the total, e.g.
