@@ -2,9 +2,11 @@ package numgrad
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/netfd"
 )
 
 // Method is how the checker obtains the derivatives it compares with.
@@ -309,6 +311,16 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 		p.concurrent = set.Concurrent
 		kinked := hasKink(net.Config())
 		p.smooth = !kinked
+		// netfd evaluates every stencil of a smooth network at once,
+		// recomputing only what each perturbation changes; its result
+		// does not depend on the number of workers.
+		workers := 1
+		if set.Concurrent {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		p.stencil = func(step float64, fp, fm []float64) error {
+			return netfd.Stencil(fp, fm, net, b, &netfd.Settings{Step: step, Workers: workers})
+		}
 		p.newEval = func() (evalFunc, pieceFunc) {
 			c := net.Clone()
 			if !kinked {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/netfd"
 )
 
 // TestCheckRightGradients: every method accepts gonum's analytic gradients
@@ -446,5 +447,12 @@ func TestCheckNonFiniteData(t *testing.T) {
 		if r.OK() || len(r.Flags) == 0 || !strings.Contains(r.String(), "sample 0, input 0") {
 			t.Errorf("%v: OK %v:\n%s", m, r.OK(), r)
 		}
+	}
+}
+
+// TestNetfdStep holds netfd's default step to the central method's.
+func TestNetfdStep(t *testing.T) {
+	if netfd.DefaultStep != numgrad.Central.Step {
+		t.Errorf("netfd.DefaultStep = %g, numgrad.Central.Step = %g", netfd.DefaultStep, numgrad.Central.Step)
 	}
 }

@@ -11,13 +11,16 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/gradcheck/gradcheck/backprop"
-	"github.com/gradcheck/gradcheck/numgrad"
 )
+
+// DefaultStep is the default relative step, numgrad.Central.Step (package
+// numgrad, which calls this one, holds the two equal in a test).
+const DefaultStep = 6e-6
 
 // Settings configures [Gradient]. A nil *Settings means every default; a
 // zero field means that field's default.
 type Settings struct {
-	// Step is the relative step s/max(1, |θ_i|) (default numgrad.Central.Step).
+	// Step is the relative step s/max(1, |θ_i|) (default DefaultStep).
 	Step float64
 	// Workers is the number of goroutines (default GOMAXPROCS).
 	Workers int
@@ -33,7 +36,28 @@ func Gradient(dst []float64, net *backprop.Network, b backprop.Batch, s *Setting
 	if len(dst) != net.NumParams() {
 		panic(fmt.Sprintf("netfd: len(dst) = %d, want %d", len(dst), net.NumParams()))
 	}
-	step, workers := numgrad.Central.Step, runtime.GOMAXPROCS(0)
+	err := run(net, b, s, func(i int, cp, cm, h float64) { dst[i] = (cp - cm) / (2 * h) })
+	if err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+// Stencil sets fp[i] = C(θ + h_i e_i) and fm[i] = C(θ − h_i e_i) for every
+// parameter i, with the step h_i of the package documentation: the values
+// a central difference divides by 2h_i. numgrad's checker uses them for a
+// network's first comparison. net's parameters are not changed.
+func Stencil(fp, fm []float64, net *backprop.Network, b backprop.Batch, s *Settings) error {
+	if len(fp) != net.NumParams() || len(fm) != net.NumParams() {
+		panic(fmt.Sprintf("netfd: len(fp), len(fm) = %d, %d, want %d", len(fp), len(fm), net.NumParams()))
+	}
+	return run(net, b, s, func(i int, cp, cm, _ float64) { fp[i], fm[i] = cp, cm })
+}
+
+// run evaluates the cost at θ ± h_i e_i for every i and hands each pair to
+// emit, from several goroutines but once per i.
+func run(net *backprop.Network, b backprop.Batch, s *Settings, emit func(i int, cp, cm, h float64)) error {
+	step, workers := DefaultStep, runtime.GOMAXPROCS(0)
 	if s != nil && s.Step != 0 {
 		step = s.Step
 	}
@@ -42,7 +66,7 @@ func Gradient(dst []float64, net *backprop.Network, b backprop.Batch, s *Setting
 	}
 	st, err := newState(net, b)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// A job is one unit (layer, row): its weights and its bias. The costly
 	// units, those of the first layers, come first, so that the workers
@@ -60,12 +84,12 @@ func Gradient(dst []float64, net *backprop.Network, b backprop.Batch, s *Setting
 		wg.Go(func() {
 			w := st.newWorker()
 			for i := next.Add(1) - 1; i < int64(len(jobs)); i = next.Add(1) - 1 {
-				w.unit(dst, jobs[i].l, jobs[i].j, step)
+				w.unit(emit, jobs[i].l, jobs[i].j, step)
 			}
 		})
 	}
 	wg.Wait()
-	return dst, nil
+	return nil
 }
 
 // state is the unperturbed forward pass, shared read-only by the workers.
@@ -145,7 +169,7 @@ var chunkElems = 1 << 15
 // samples, evaluated in chunks of consecutive perturbations. The chunks
 // depend only on the network's shape and B, so the result does not depend
 // on the number of workers.
-func (w *worker) unit(dst []float64, l, j int, step float64) {
+func (w *worker) unit(emit func(i int, cp, cm, h float64), l, j int, step float64) {
 	in, out := w.sizes[l], w.sizes[l+1]
 	P := in + 1
 	w.hs = grow(w.hs, P)
@@ -179,7 +203,7 @@ func (w *worker) unit(dst []float64, l, j int, step float64) {
 				idx = bj
 			}
 			c := w.costs[p-p0]
-			dst[idx] = (c[0] - c[1]) / (2 * w.hs[p])
+			emit(idx, c[0], c[1], w.hs[p])
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
-	"github.com/gradcheck/gradcheck/numgrad"
 )
 
 // TestMatchesPlainCentral compares the fast central differences with the
@@ -50,18 +49,13 @@ func matchesPlainCentral(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					probe := net.Clone()
-					plain := numgrad.Gradient(nil, func(theta []float64) float64 {
-						probe.SetParams(theta)
-						c, _ := probe.Cost(b)
-						return c
-					}, net.ParamsTo(nil), nil)
+					plain := plainCentral(nil, net, b)
 					c, _ := net.Cost(b)
 					k := 50.0
 					theta := net.ParamsTo(nil)
 					for i := range fast {
-						h := numgrad.Central.Step * math.Max(1, math.Abs(theta[i]))
-						bound := 4 * (k*eps*math.Max(math.Abs(c), 1)/h + eps/numgrad.Central.Step*math.Abs(plain[i]))
+						h := DefaultStep * math.Max(1, math.Abs(theta[i]))
+						bound := 4 * (k*eps*math.Max(math.Abs(c), 1)/h + eps/DefaultStep*math.Abs(plain[i]))
 						if math.Abs(fast[i]-plain[i]) > bound {
 							loc, _ := net.Layout().Locate(i)
 							t.Errorf("%v: fast %.17g, plain %.17g, bound %.2g", loc, fast[i], plain[i], bound)
@@ -116,4 +110,49 @@ func randomData(rng *rand.Rand, sizes []int, loss backprop.Loss, n int) *backpro
 		}
 	}
 	return d
+}
+
+// plainCentral is the central difference the package computes, the plain
+// way: two whole forward passes per parameter, at the same steps.
+func plainCentral(dst []float64, net *backprop.Network, b backprop.Batch) []float64 {
+	theta := net.ParamsTo(nil)
+	if dst == nil {
+		dst = make([]float64, len(theta))
+	}
+	probe := net.Clone()
+	x := append([]float64(nil), theta...)
+	for i, t := range theta {
+		h := (t + DefaultStep*math.Max(1, math.Abs(t))) - t
+		x[i] = t + h
+		probe.SetParams(x)
+		cp, _ := probe.Cost(b)
+		x[i] = t - h
+		probe.SetParams(x)
+		cm, _ := probe.Cost(b)
+		x[i] = t
+		dst[i] = (cp - cm) / (2 * h)
+	}
+	return dst
+}
+
+// TestStencilIsGradient checks that Stencil's values are those Gradient
+// divides: (fp − fm)/2h gives Gradient's bits.
+func TestStencilIsGradient(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 3))
+	sizes := []int{3, 4, 2}
+	net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: []backprop.Activation{backprop.Sigmoid, backprop.Identity}, Seed: 2})
+	b := backprop.All(randomData(rng, sizes, backprop.SquaredError, 5))
+	g, _ := Gradient(nil, net, b, nil)
+	fp, fm := make([]float64, len(g)), make([]float64, len(g))
+	if err := Stencil(fp, fm, net, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	theta := net.ParamsTo(nil)
+	for i, x := range theta {
+		h := (x + DefaultStep*math.Max(1, math.Abs(x))) - x
+		if got := (fp[i] - fm[i]) / (2 * h); math.Float64bits(got) != math.Float64bits(g[i]) {
+			t.Fatalf("component %d: stencil gives %v, Gradient %v", i, got, g[i])
+		}
+	}
 }
