@@ -15,6 +15,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/gradcheck/gradcheck/blas"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -42,6 +44,10 @@ type env struct {
 var errCheckFailed = errors.New("check failed")
 
 func main() {
+	// Matrix products go to OpenBLAS where it is installed (GRADCHECK_BLAS=go
+	// keeps them in pure Go); `gradcheck version` says which. Results then
+	// follow that library's rounding: the same on every run of a machine.
+	blas.Use()
 	fi, err := os.Stderr.Stat()
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, terminal: err == nil && fi.Mode()&os.ModeCharDevice != 0}
 	os.Exit(run(e, os.Args[1:]))
