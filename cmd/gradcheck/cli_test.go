@@ -90,7 +90,7 @@ func TestTrainJSONAndSave(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	var h struct {
-		Epochs []struct{ Cost float64 }
+		Epochs  []struct{ Cost float64 }
 		Updates int
 	}
 	if err := json.Unmarshal([]byte(out), &h); err != nil {
