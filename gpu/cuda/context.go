@@ -18,7 +18,7 @@ const (
 // Context is a device's primary context together with the one OS thread on which all its
 // driver calls run. It is safe for concurrent use: calls are serialized.
 type Context struct {
-	drv     *driver
+	drv     *Driver
 	ordinal int
 	dev     int32
 	name    string
@@ -38,7 +38,7 @@ type Context struct {
 // passed to [Context.Do] and is valid only until that function returns.
 type Thread struct {
 	ctx     *Context
-	drv     *driver
+	drv     *Driver
 	active  bool              // set while a Do function runs
 	allocs  map[uint64]uint64 // live allocations: pointer → bytes
 	modules map[*Module]bool  // loaded modules
@@ -57,7 +57,7 @@ func Open(ordinal int) (*Context, error) {
 	return open(d, ordinal)
 }
 
-func open(d *driver, ordinal int) (*Context, error) {
+func open(d *Driver, ordinal int) (*Context, error) {
 	n, err := d.deviceCount()
 	if err != nil {
 		return nil, unavailableErr(err, "cannot count devices")
@@ -69,11 +69,11 @@ func open(d *driver, ordinal int) (*Context, error) {
 	if c.version, err = d.version(); err != nil {
 		return nil, err
 	}
-	if err := d.check("cuDeviceGet", d.cuDeviceGet(&c.dev, int32(ordinal))); err != nil {
+	if err := d.check("cuDeviceGet", d.CuDeviceGet(&c.dev, int32(ordinal))); err != nil {
 		return nil, err
 	}
 	var name [256]byte
-	if err := d.check("cuDeviceGetName", d.cuDeviceGetName(&name[0], int32(len(name)), c.dev)); err != nil {
+	if err := d.check("cuDeviceGetName", d.CuDeviceGetName(&name[0], int32(len(name)), c.dev)); err != nil {
 		return nil, err
 	}
 	if i := bytes.IndexByte(name[:], 0); i >= 0 {
@@ -84,13 +84,13 @@ func open(d *driver, ordinal int) (*Context, error) {
 		dst  *int
 	}{{attrComputeMajor, &c.major}, {attrComputeMinor, &c.minor}, {attrMultiprocessorCount, &c.sms}} {
 		var v int32
-		if err := d.check("cuDeviceGetAttribute", d.cuDeviceGetAttribute(&v, a.attr, c.dev)); err != nil {
+		if err := d.check("cuDeviceGetAttribute", d.CuDeviceGetAttribute(&v, a.attr, c.dev)); err != nil {
 			return nil, err
 		}
 		*a.dst = int(v)
 	}
 	var h uintptr
-	if err := d.check("cuDevicePrimaryCtxRetain", d.cuDevicePrimaryCtxRetain(&h, c.dev)); err != nil {
+	if err := d.check("cuDevicePrimaryCtxRetain", d.CuDevicePrimaryCtxRetain(&h, c.dev)); err != nil {
 		return nil, err
 	}
 	c.t = &Thread{ctx: c, drv: d, allocs: map[uint64]uint64{}, modules: map[*Module]bool{}, params: new(paramBlock)}
@@ -99,7 +99,7 @@ func open(d *driver, ordinal int) (*Context, error) {
 	ready := make(chan error)
 	go c.loop(h, ready)
 	if err := <-ready; err != nil {
-		return nil, errors.Join(err, d.check("cuDevicePrimaryCtxRelease_v2", d.cuDevicePrimaryCtxRelease_v2(c.dev)))
+		return nil, errors.Join(err, d.check("cuDevicePrimaryCtxRelease_v2", d.CuDevicePrimaryCtxRelease_v2(c.dev)))
 	}
 	return c, nil
 }
@@ -109,7 +109,7 @@ func open(d *driver, ordinal int) (*Context, error) {
 func (c *Context) loop(h uintptr, ready chan<- error) {
 	runtime.LockOSThread()
 	defer close(c.exited)
-	if err := c.drv.check("cuCtxSetCurrent", c.drv.cuCtxSetCurrent(h)); err != nil {
+	if err := c.drv.check("cuCtxSetCurrent", c.drv.CuCtxSetCurrent(h)); err != nil {
 		ready <- err
 		return
 	}
@@ -179,7 +179,7 @@ func (c *Context) Close() error {
 // reports every failure.
 func (t *Thread) release() error {
 	d := t.drv
-	errs := []error{d.check("cuCtxSynchronize", d.cuCtxSynchronize())}
+	errs := []error{d.check("cuCtxSynchronize", d.CuCtxSynchronize())}
 	if t.blas != nil {
 		errs = append(errs, t.blas.destroy())
 		t.blas = nil
@@ -191,8 +191,8 @@ func (t *Thread) release() error {
 		errs = append(errs, t.Free(p))
 	}
 	errs = append(errs,
-		d.check("cuCtxSetCurrent", d.cuCtxSetCurrent(0)),
-		d.check("cuDevicePrimaryCtxRelease_v2", d.cuDevicePrimaryCtxRelease_v2(t.ctx.dev)))
+		d.check("cuCtxSetCurrent", d.CuCtxSetCurrent(0)),
+		d.check("cuDevicePrimaryCtxRelease_v2", d.CuDevicePrimaryCtxRelease_v2(t.ctx.dev)))
 	return errors.Join(errs...)
 }
 
@@ -228,5 +228,5 @@ func (t *Thread) Context() *Context { return t.ctx }
 // Synchronize waits for all work queued on the context and reports the first fault.
 func (t *Thread) Synchronize() error {
 	t.mustBeActive()
-	return t.drv.check("cuCtxSynchronize", t.drv.cuCtxSynchronize())
+	return t.drv.check("cuCtxSynchronize", t.drv.CuCtxSynchronize())
 }

@@ -73,7 +73,7 @@ func TestFakeRejectsCallsOffTheContextThread(t *testing.T) {
 	t.Parallel()
 	_, f := openFake(t)
 	var p uint64
-	if r := f.driver().cuMemAlloc_v2(&p, 8); r != fakeInvalidContext {
+	if r := f.driver().CuMemAlloc_v2(&p, 8); r != fakeInvalidContext {
 		t.Errorf("cuMemAlloc_v2 from the test goroutine = %d, want %d", r, fakeInvalidContext)
 	}
 }

@@ -30,43 +30,32 @@ const (
 	blasPedanticMath = 2
 )
 
-// blasLib is the table of cuBLAS entry points (cublas_api.h prototypes; handles are
-// uintptr, device pointers uint64, int is int32).
-type blasLib struct {
-	cublasCreate_v2    func(handle *uintptr) int32
-	cublasDestroy_v2   func(handle uintptr) int32
-	cublasSetStream_v2 func(handle uintptr, stream uintptr) int32
-	cublasSetMathMode  func(handle uintptr, mode int32) int32
-	cublasDgemm_v2     func(handle uintptr, transA, transB int32, m, n, k int32, alpha *float64, a uint64, lda int32, b uint64, ldb int32, beta *float64, c uint64, ldc int32) int32
-	cublasSgemm_v2     func(handle uintptr, transA, transB int32, m, n, k int32, alpha *float32, a uint64, lda int32, b uint64, ldb int32, beta *float32, c uint64, ldc int32) int32
-}
-
-func (l *blasLib) symbols() []symbol {
+func (l *BLASDriver) symbols() []symbol {
 	return []symbol{
-		{"cublasCreate_v2", &l.cublasCreate_v2},
-		{"cublasDestroy_v2", &l.cublasDestroy_v2},
-		{"cublasSetStream_v2", &l.cublasSetStream_v2},
-		{"cublasSetMathMode", &l.cublasSetMathMode},
-		{"cublasDgemm_v2", &l.cublasDgemm_v2},
-		{"cublasSgemm_v2", &l.cublasSgemm_v2},
+		{"cublasCreate_v2", &l.CublasCreate_v2},
+		{"cublasDestroy_v2", &l.CublasDestroy_v2},
+		{"cublasSetStream_v2", &l.CublasSetStream_v2},
+		{"cublasSetMathMode", &l.CublasSetMathMode},
+		{"cublasDgemm_v2", &l.CublasDgemm_v2},
+		{"cublasSgemm_v2", &l.CublasSgemm_v2},
 	}
 }
 
 var globalBLAS struct {
 	once sync.Once
-	lib  *blasLib
+	lib  *BLASDriver
 	err  error
 }
 
 // loadBLAS opens cuBLAS once per process.
-func loadBLAS() (*blasLib, error) {
+func loadBLAS() (*BLASDriver, error) {
 	globalBLAS.once.Do(func() {
 		lib, err := openLibrary(BLASLibName)
 		if err != nil {
 			globalBLAS.err = err
 			return
 		}
-		l := new(blasLib)
+		l := new(BLASDriver)
 		if err := bindSymbols(lib, BLASLibName, l.symbols()); err != nil {
 			globalBLAS.err = err
 			return
@@ -91,7 +80,7 @@ func blasCheck(fn string, s int32) error {
 // emulation), on the context's default stream. It is valid inside Do only, like the
 // Thread it came from, and is destroyed by Context.Close.
 type BLAS struct {
-	lib *blasLib
+	lib *BLASDriver
 	h   uintptr
 	t   *Thread
 }
@@ -104,18 +93,18 @@ func (t *Thread) BLAS() (*BLAS, error) {
 	if t.blas != nil {
 		return t.blas, nil
 	}
-	lib, err := t.drv.loadBLAS()
+	lib, err := t.drv.BLAS()
 	if err != nil {
 		return nil, err
 	}
 	var h uintptr
-	if err := blasCheck("cublasCreate_v2", lib.cublasCreate_v2(&h)); err != nil {
+	if err := blasCheck("cublasCreate_v2", lib.CublasCreate_v2(&h)); err != nil {
 		return nil, unavailableErr(err, "cannot create a cuBLAS handle")
 	}
 	b := &BLAS{lib: lib, h: h, t: t}
 	if err := errors.Join(
-		blasCheck("cublasSetStream_v2", lib.cublasSetStream_v2(h, 0)),
-		blasCheck("cublasSetMathMode", lib.cublasSetMathMode(h, blasPedanticMath)),
+		blasCheck("cublasSetStream_v2", lib.CublasSetStream_v2(h, 0)),
+		blasCheck("cublasSetMathMode", lib.CublasSetMathMode(h, blasPedanticMath)),
 	); err != nil {
 		return nil, errors.Join(err, b.destroy())
 	}
@@ -124,7 +113,7 @@ func (t *Thread) BLAS() (*BLAS, error) {
 }
 
 func (b *BLAS) destroy() error {
-	return blasCheck("cublasDestroy_v2", b.lib.cublasDestroy_v2(b.h))
+	return blasCheck("cublasDestroy_v2", b.lib.CublasDestroy_v2(b.h))
 }
 
 // gemmArgs translates a row-major product into cuBLAS's column-major one.
@@ -158,7 +147,7 @@ func (b *BLAS) Dgemm(transA, transB bool, m, n, k int, alpha float64, a, bm uint
 	b.t.mustBeActive()
 	opB, opA, cm, cn, ck, ldb, lda, ldc := gemmArgs(transA, transB, m, n, k)
 	return blasCheck("cublasDgemm_v2",
-		b.lib.cublasDgemm_v2(b.h, opB, opA, cm, cn, ck, &alpha, bm, ldb, a, lda, &beta, c, ldc))
+		b.lib.CublasDgemm_v2(b.h, opB, opA, cm, cn, ck, &alpha, bm, ldb, a, lda, &beta, c, ldc))
 }
 
 // Sgemm is Dgemm for float32 matrices.
@@ -166,5 +155,5 @@ func (b *BLAS) Sgemm(transA, transB bool, m, n, k int, alpha float32, a, bm uint
 	b.t.mustBeActive()
 	opB, opA, cm, cn, ck, ldb, lda, ldc := gemmArgs(transA, transB, m, n, k)
 	return blasCheck("cublasSgemm_v2",
-		b.lib.cublasSgemm_v2(b.h, opB, opA, cm, cn, ck, &alpha, bm, ldb, a, lda, &beta, c, ldc))
+		b.lib.CublasSgemm_v2(b.h, opB, opA, cm, cn, ck, &alpha, bm, ldb, a, lda, &beta, c, ldc))
 }

@@ -16,5 +16,5 @@ const (
 // SetMathMode sets the handle's math mode; it applies to the GEMMs that follow.
 func (b *BLAS) SetMathMode(m MathMode) error {
 	b.t.mustBeActive()
-	return blasCheck("cublasSetMathMode", b.lib.cublasSetMathMode(b.h, int32(m)))
+	return blasCheck("cublasSetMathMode", b.lib.CublasSetMathMode(b.h, int32(m)))
 }

@@ -10,6 +10,7 @@ import (
 // int32; CUcontext, CUmodule and CUfunction are uintptr; CUdeviceptr and size_t are
 // uint64). It lets packages built on cuda test their host-side logic on machines without
 // a GPU: package fakedriver implements one. Programs use [Open], which binds libcuda.
+// The package itself calls the driver only through this table, whichever fills it.
 //
 // BLAS returns the cuBLAS entry points, or an error wrapping [ErrUnavailable] to say that
 // there is no cuBLAS; a nil BLAS means the latter.
@@ -58,37 +59,13 @@ type BLASDriver struct {
 // device with the given ordinal on it. It is for tests with a fake driver; every entry
 // point of d must be set.
 func OpenDriver(d *Driver, ordinal int) (*Context, error) {
-	drv := &driver{
-		cuInit:                       d.CuInit,
-		cuDriverGetVersion:           d.CuDriverGetVersion,
-		cuDeviceGetCount:             d.CuDeviceGetCount,
-		cuDeviceGet:                  d.CuDeviceGet,
-		cuDeviceGetName:              d.CuDeviceGetName,
-		cuDeviceGetAttribute:         d.CuDeviceGetAttribute,
-		cuDevicePrimaryCtxRetain:     d.CuDevicePrimaryCtxRetain,
-		cuDevicePrimaryCtxRelease_v2: d.CuDevicePrimaryCtxRelease_v2,
-		cuCtxSetCurrent:              d.CuCtxSetCurrent,
-		cuCtxSynchronize:             d.CuCtxSynchronize,
-		cuModuleLoadDataEx:           d.CuModuleLoadDataEx,
-		cuModuleGetFunction:          d.CuModuleGetFunction,
-		cuModuleUnload:               d.CuModuleUnload,
-		cuMemAlloc_v2:                d.CuMemAlloc_v2,
-		cuMemFree_v2:                 d.CuMemFree_v2,
-		cuMemcpyHtoD_v2:              d.CuMemcpyHtoD_v2,
-		cuMemcpyDtoH_v2:              d.CuMemcpyDtoH_v2,
-		cuMemcpyDtoD_v2:              d.CuMemcpyDtoD_v2,
-		cuMemsetD32_v2:               d.CuMemsetD32_v2,
-		cuMemGetInfo_v2:              d.CuMemGetInfo_v2,
-		cuLaunchKernel:               d.CuLaunchKernel,
-		cuGetErrorName:               d.CuGetErrorName,
-		cuGetErrorString:             d.CuGetErrorString,
-	}
+	drv := *d
 	for _, s := range drv.symbols() {
 		if reflect.ValueOf(s.fptr).Elem().IsNil() {
 			panic("cuda: OpenDriver: entry point " + s.name + " is nil")
 		}
 	}
-	drv.loadBLAS = func() (*blasLib, error) {
+	drv.BLAS = func() (*BLASDriver, error) {
 		if d.BLAS == nil {
 			return nil, unavailableErr(nil, "the driver has no cuBLAS")
 		}
@@ -96,17 +73,11 @@ func OpenDriver(d *Driver, ordinal int) (*Context, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &blasLib{
-			cublasCreate_v2:    b.CublasCreate_v2,
-			cublasDestroy_v2:   b.CublasDestroy_v2,
-			cublasSetStream_v2: b.CublasSetStream_v2,
-			cublasSetMathMode:  b.CublasSetMathMode,
-			cublasDgemm_v2:     b.CublasDgemm_v2,
-			cublasSgemm_v2:     b.CublasSgemm_v2,
-		}, nil
+		lib := *b
+		return &lib, nil
 	}
-	if err := initDriver(drv); err != nil {
+	if err := initDriver(&drv); err != nil {
 		return nil, err
 	}
-	return open(drv, ordinal)
+	return open(&drv, ordinal)
 }

@@ -116,7 +116,7 @@ func (f *fakeGPU) region(p, n uint64) []byte {
 }
 
 // driver returns the function table that calls into the fake.
-func (f *fakeGPU) driver() *driver {
+func (f *fakeGPU) driver() *Driver {
 	// call wraps a fake entry point: it locks the fake, returns an injected result if
 	// there is one, and checks for a current context where the real call needs one.
 	call := func(name string, ctx bool, body func() result) result {
@@ -130,15 +130,15 @@ func (f *fakeGPU) driver() *driver {
 		}
 		return body()
 	}
-	return &driver{
-		cuInit: func(uint32) result { return call("cuInit", false, func() result { return success }) },
-		cuDriverGetVersion: func(v *int32) result {
+	return &Driver{
+		CuInit: func(uint32) result { return call("cuInit", false, func() result { return success }) },
+		CuDriverGetVersion: func(v *int32) result {
 			return call("cuDriverGetVersion", false, func() result { *v = f.version; return success })
 		},
-		cuDeviceGetCount: func(n *int32) result {
+		CuDeviceGetCount: func(n *int32) result {
 			return call("cuDeviceGetCount", false, func() result { *n = int32(len(f.names)); return success })
 		},
-		cuDeviceGet: func(dev *int32, ordinal int32) result {
+		CuDeviceGet: func(dev *int32, ordinal int32) result {
 			return call("cuDeviceGet", false, func() result {
 				if ordinal < 0 || int(ordinal) >= len(f.names) {
 					return 101
@@ -147,7 +147,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuDeviceGetName: func(name *byte, size int32, dev int32) result {
+		CuDeviceGetName: func(name *byte, size int32, dev int32) result {
 			return call("cuDeviceGetName", false, func() result {
 				b := unsafe.Slice(name, size)
 				n := copy(b[:size-1], f.names[dev])
@@ -155,7 +155,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuDeviceGetAttribute: func(v *int32, attr int32, dev int32) result {
+		CuDeviceGetAttribute: func(v *int32, attr int32, dev int32) result {
 			return call("cuDeviceGetAttribute", false, func() result {
 				switch attr {
 				case attrComputeMajor:
@@ -170,14 +170,14 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuDevicePrimaryCtxRetain: func(ctx *uintptr, dev int32) result {
+		CuDevicePrimaryCtxRetain: func(ctx *uintptr, dev int32) result {
 			return call("cuDevicePrimaryCtxRetain", false, func() result {
 				f.retained[dev]++
 				*ctx = 0xc0000 + uintptr(dev)
 				return success
 			})
 		},
-		cuDevicePrimaryCtxRelease_v2: func(dev int32) result {
+		CuDevicePrimaryCtxRelease_v2: func(dev int32) result {
 			return call("cuDevicePrimaryCtxRelease_v2", false, func() result {
 				if f.retained[dev] == 0 {
 					return fakeInvalidContext
@@ -186,7 +186,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuCtxSetCurrent: func(ctx uintptr) result {
+		CuCtxSetCurrent: func(ctx uintptr) result {
 			return call("cuCtxSetCurrent", false, func() result {
 				if ctx == 0 {
 					delete(f.current, gettid())
@@ -196,8 +196,8 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuCtxSynchronize: func() result { return call("cuCtxSynchronize", true, func() result { return success }) },
-		cuModuleLoadDataEx: func(mod *uintptr, image *byte, n uint32, opts *int32, vals *uintptr) result {
+		CuCtxSynchronize: func() result { return call("cuCtxSynchronize", true, func() result { return success }) },
+		CuModuleLoadDataEx: func(mod *uintptr, image *byte, n uint32, opts *int32, vals *uintptr) result {
 			return call("cuModuleLoadDataEx", true, func() result {
 				src := goString(image)
 				if strings.Contains(src, "SYNTAX ERROR") {
@@ -217,7 +217,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuModuleGetFunction: func(fn *uintptr, mod uintptr, name string) result {
+		CuModuleGetFunction: func(fn *uintptr, mod uintptr, name string) result {
 			return call("cuModuleGetFunction", true, func() result {
 				entries, ok := f.modules[mod]
 				if !ok {
@@ -234,7 +234,7 @@ func (f *fakeGPU) driver() *driver {
 				return 500
 			})
 		},
-		cuModuleUnload: func(mod uintptr) result {
+		CuModuleUnload: func(mod uintptr) result {
 			return call("cuModuleUnload", true, func() result {
 				if _, ok := f.modules[mod]; !ok {
 					return 400
@@ -243,7 +243,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuMemAlloc_v2: func(p *uint64, n uint64) result {
+		CuMemAlloc_v2: func(p *uint64, n uint64) result {
 			return call("cuMemAlloc_v2", true, func() result {
 				if n == 0 {
 					return 1
@@ -258,7 +258,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuMemFree_v2: func(p uint64) result {
+		CuMemFree_v2: func(p uint64) result {
 			return call("cuMemFree_v2", true, func() result {
 				b, ok := f.mem[p]
 				if !ok {
@@ -269,7 +269,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuMemcpyHtoD_v2: func(dst uint64, src unsafe.Pointer, n uint64) result {
+		CuMemcpyHtoD_v2: func(dst uint64, src unsafe.Pointer, n uint64) result {
 			return call("cuMemcpyHtoD_v2", true, func() result {
 				d := f.region(dst, n)
 				if d == nil {
@@ -279,7 +279,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuMemcpyDtoH_v2: func(dst unsafe.Pointer, src uint64, n uint64) result {
+		CuMemcpyDtoH_v2: func(dst unsafe.Pointer, src uint64, n uint64) result {
 			return call("cuMemcpyDtoH_v2", true, func() result {
 				s := f.region(src, n)
 				if s == nil {
@@ -289,7 +289,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuMemcpyDtoD_v2: func(dst, src uint64, n uint64) result {
+		CuMemcpyDtoD_v2: func(dst, src uint64, n uint64) result {
 			return call("cuMemcpyDtoD_v2", true, func() result {
 				d, s := f.region(dst, n), f.region(src, n)
 				if d == nil || s == nil {
@@ -299,7 +299,7 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuMemsetD32_v2: func(dst uint64, v uint32, n uint64) result {
+		CuMemsetD32_v2: func(dst uint64, v uint32, n uint64) result {
 			return call("cuMemsetD32_v2", true, func() result {
 				d := f.region(dst, 4*n)
 				if d == nil {
@@ -312,13 +312,13 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuMemGetInfo_v2: func(free, total *uint64) result {
+		CuMemGetInfo_v2: func(free, total *uint64) result {
 			return call("cuMemGetInfo_v2", true, func() result {
 				*free, *total = f.total-f.used, f.total
 				return success
 			})
 		},
-		cuLaunchKernel: func(fn uintptr, gx, gy, gz, bx, by, bz, shared uint32, stream uintptr, params, extra unsafe.Pointer) result {
+		CuLaunchKernel: func(fn uintptr, gx, gy, gz, bx, by, bz, shared uint32, stream uintptr, params, extra unsafe.Pointer) result {
 			return call("cuLaunchKernel", true, func() result {
 				name, ok := f.funcs[fn]
 				if !ok {
@@ -342,21 +342,21 @@ func (f *fakeGPU) driver() *driver {
 				return success
 			})
 		},
-		cuGetErrorName: func(code result, p **byte) result {
+		CuGetErrorName: func(code result, p **byte) result {
 			if s, ok := fakeErrorNames[code]; ok {
 				*p = staticCString(s[0])
 				return success
 			}
 			return 1
 		},
-		cuGetErrorString: func(code result, p **byte) result {
+		CuGetErrorString: func(code result, p **byte) result {
 			if s, ok := fakeErrorNames[code]; ok {
 				*p = staticCString(s[1])
 				return success
 			}
 			return 1
 		},
-		loadBLAS: func() (*blasLib, error) { return f.blasLib() },
+		BLAS: func() (*BLASDriver, error) { return f.blasLib() },
 	}
 }
 
@@ -429,7 +429,7 @@ type fakeBLAS struct {
 	next        uintptr
 }
 
-func (f *fakeGPU) blasLib() (*blasLib, error) {
+func (f *fakeGPU) blasLib() (*BLASDriver, error) {
 	if f.blas.unavailable != nil {
 		return nil, f.blas.unavailable
 	}
@@ -442,8 +442,8 @@ func (f *fakeGPU) blasLib() (*blasLib, error) {
 		}
 		return body()
 	}
-	return &blasLib{
-		cublasCreate_v2: func(h *uintptr) int32 {
+	return &BLASDriver{
+		CublasCreate_v2: func(h *uintptr) int32 {
 			return call("cublasCreate_v2", func() int32 {
 				if b.handles == nil {
 					b.handles = map[uintptr]int32{}
@@ -454,7 +454,7 @@ func (f *fakeGPU) blasLib() (*blasLib, error) {
 				return 0
 			})
 		},
-		cublasDestroy_v2: func(h uintptr) int32 {
+		CublasDestroy_v2: func(h uintptr) int32 {
 			return call("cublasDestroy_v2", func() int32 {
 				if _, ok := b.handles[h]; !ok {
 					return 1
@@ -463,18 +463,18 @@ func (f *fakeGPU) blasLib() (*blasLib, error) {
 				return 0
 			})
 		},
-		cublasSetStream_v2: func(h uintptr, s uintptr) int32 {
+		CublasSetStream_v2: func(h uintptr, s uintptr) int32 {
 			return call("cublasSetStream_v2", func() int32 { return 0 })
 		},
-		cublasSetMathMode: func(h uintptr, mode int32) int32 {
+		CublasSetMathMode: func(h uintptr, mode int32) int32 {
 			return call("cublasSetMathMode", func() int32 { b.handles[h] = mode; return 0 })
 		},
-		cublasDgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float64, a uint64, lda int32, bm uint64, ldb int32, beta *float64, c uint64, ldc int32) int32 {
+		CublasDgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float64, a uint64, lda int32, bm uint64, ldb int32, beta *float64, c uint64, ldc int32) int32 {
 			return call("cublasDgemm_v2", func() int32 {
 				return fakeGemm(fakeSlice[float64](f), ta, tb, m, n, k, *alpha, a, lda, bm, ldb, *beta, c, ldc)
 			})
 		},
-		cublasSgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float32, a uint64, lda int32, bm uint64, ldb int32, beta *float32, c uint64, ldc int32) int32 {
+		CublasSgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float32, a uint64, lda int32, bm uint64, ldb int32, beta *float32, c uint64, ldc int32) int32 {
 			return call("cublasSgemm_v2", func() int32 {
 				return fakeGemm(fakeSlice[float32](f), ta, tb, m, n, k, *alpha, a, lda, bm, ldb, *beta, c, ldc)
 			})

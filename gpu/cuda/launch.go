@@ -129,7 +129,7 @@ func (t *Thread) Launch(f Function, grid, block Dim3, sharedBytes int, args ...A
 	if len(args) > 0 {
 		params = unsafe.Pointer(&b.ptrs[0])
 	}
-	if r := t.drv.cuLaunchKernel(f.h, gx, gy, gz, bx, by, bz, uint32(sharedBytes), 0, params, nil); r != success {
+	if r := t.drv.CuLaunchKernel(f.h, gx, gy, gz, bx, by, bz, uint32(sharedBytes), 0, params, nil); r != success {
 		return t.drv.newError("cuLaunchKernel("+f.name+")", r)
 	}
 	return nil

@@ -13,12 +13,12 @@ const MinDriverVersion = 12000
 // the process-wide driver, loaded once on first use.
 var global struct {
 	once sync.Once
-	drv  *driver
+	drv  *Driver
 	err  error
 }
 
 // load returns the process-wide driver, opening and initializing it on the first call.
-func load() (*driver, error) {
+func load() (*Driver, error) {
 	global.once.Do(func() {
 		d, err := openDriver(LibName)
 		if err == nil {
@@ -33,12 +33,12 @@ func load() (*driver, error) {
 }
 
 // openDriver opens the named library and binds every driver symbol from it.
-func openDriver(name string) (*driver, error) {
+func openDriver(name string) (*Driver, error) {
 	lib, err := openLibrary(name)
 	if err != nil {
 		return nil, err
 	}
-	d := &driver{loadBLAS: loadBLAS}
+	d := &Driver{BLAS: loadBLAS}
 	if err := bindSymbols(lib, name, d.symbols()); err != nil {
 		return nil, err
 	}
@@ -46,8 +46,8 @@ func openDriver(name string) (*driver, error) {
 }
 
 // initDriver runs cuInit and checks that the driver is new enough and sees a device.
-func initDriver(d *driver) error {
-	if err := d.check("cuInit", d.cuInit(0)); err != nil {
+func initDriver(d *Driver) error {
+	if err := d.check("cuInit", d.CuInit(0)); err != nil {
 		return unavailableErr(err, "driver initialization failed")
 	}
 	v, err := d.version()
@@ -68,17 +68,17 @@ func initDriver(d *driver) error {
 	return nil
 }
 
-func (d *driver) version() (int, error) {
+func (d *Driver) version() (int, error) {
 	var v int32
-	if err := d.check("cuDriverGetVersion", d.cuDriverGetVersion(&v)); err != nil {
+	if err := d.check("cuDriverGetVersion", d.CuDriverGetVersion(&v)); err != nil {
 		return 0, err
 	}
 	return int(v), nil
 }
 
-func (d *driver) deviceCount() (int, error) {
+func (d *Driver) deviceCount() (int, error) {
 	var n int32
-	if err := d.check("cuDeviceGetCount", d.cuDeviceGetCount(&n)); err != nil {
+	if err := d.check("cuDeviceGetCount", d.CuDeviceGetCount(&n)); err != nil {
 		return 0, err
 	}
 	return int(n), nil

@@ -19,7 +19,7 @@ func (t *Thread) Alloc(bytes int) (uint64, error) {
 		panic(fmt.Sprintf("cuda: Alloc of %d bytes", bytes))
 	}
 	var p uint64
-	if err := t.drv.check("cuMemAlloc_v2", t.drv.cuMemAlloc_v2(&p, uint64(bytes))); err != nil {
+	if err := t.drv.check("cuMemAlloc_v2", t.drv.CuMemAlloc_v2(&p, uint64(bytes))); err != nil {
 		return 0, err
 	}
 	t.allocs[p] = uint64(bytes)
@@ -34,7 +34,7 @@ func (t *Thread) Free(p uint64) error {
 		panic(fmt.Sprintf("cuda: Free of %#x, which is not a live allocation", p))
 	}
 	delete(t.allocs, p)
-	return t.drv.check("cuMemFree_v2", t.drv.cuMemFree_v2(p))
+	return t.drv.check("cuMemFree_v2", t.drv.CuMemFree_v2(p))
 }
 
 // Live returns the number of allocations not yet freed.
@@ -46,7 +46,7 @@ func (t *Thread) Live() int {
 // MemInfo returns the device's free and total memory in bytes.
 func (t *Thread) MemInfo() (free, total uint64, err error) {
 	t.mustBeActive()
-	err = t.drv.check("cuMemGetInfo_v2", t.drv.cuMemGetInfo_v2(&free, &total))
+	err = t.drv.check("cuMemGetInfo_v2", t.drv.CuMemGetInfo_v2(&free, &total))
 	return free, total, err
 }
 
@@ -57,7 +57,7 @@ func ToDevice[T Elem](t *Thread, dst uint64, src []T) error {
 		return nil
 	}
 	n := uint64(len(src)) * uint64(unsafe.Sizeof(src[0]))
-	return t.drv.check("cuMemcpyHtoD_v2", t.drv.cuMemcpyHtoD_v2(dst, unsafe.Pointer(&src[0]), n))
+	return t.drv.check("cuMemcpyHtoD_v2", t.drv.CuMemcpyHtoD_v2(dst, unsafe.Pointer(&src[0]), n))
 }
 
 // FromDevice copies len(dst) elements from device memory at src into dst. It waits
@@ -68,7 +68,7 @@ func FromDevice[T Elem](t *Thread, dst []T, src uint64) error {
 		return nil
 	}
 	n := uint64(len(dst)) * uint64(unsafe.Sizeof(dst[0]))
-	return t.drv.check("cuMemcpyDtoH_v2", t.drv.cuMemcpyDtoH_v2(unsafe.Pointer(&dst[0]), src, n))
+	return t.drv.check("cuMemcpyDtoH_v2", t.drv.CuMemcpyDtoH_v2(unsafe.Pointer(&dst[0]), src, n))
 }
 
 // CopyDtoD copies bytes of device memory from src to dst.
@@ -77,7 +77,7 @@ func (t *Thread) CopyDtoD(dst, src uint64, bytes int) error {
 	if bytes < 0 {
 		panic(fmt.Sprintf("cuda: CopyDtoD of %d bytes", bytes))
 	}
-	return t.drv.check("cuMemcpyDtoD_v2", t.drv.cuMemcpyDtoD_v2(dst, src, uint64(bytes)))
+	return t.drv.check("cuMemcpyDtoD_v2", t.drv.CuMemcpyDtoD_v2(dst, src, uint64(bytes)))
 }
 
 // MemsetD32 sets n consecutive 32-bit words at dst to v. With v = 0 it zeroes float32
@@ -88,5 +88,5 @@ func (t *Thread) MemsetD32(dst uint64, v uint32, n int) error {
 	if n < 0 {
 		panic(fmt.Sprintf("cuda: MemsetD32 of %d words", n))
 	}
-	return t.drv.check("cuMemsetD32_v2", t.drv.cuMemsetD32_v2(dst, v, uint64(n)))
+	return t.drv.check("cuMemsetD32_v2", t.drv.CuMemsetD32_v2(dst, v, uint64(n)))
 }

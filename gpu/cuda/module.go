@@ -60,7 +60,7 @@ func (t *Thread) LoadModule(ptx []byte) (*Module, error) {
 		uintptr(unsafe.Pointer(&infoLog[0])), uintptr(len(infoLog)),
 	}
 	var h uintptr
-	r := t.drv.cuModuleLoadDataEx(&h, &image[0], uint32(len(opts)), &opts[0], &vals[0])
+	r := t.drv.CuModuleLoadDataEx(&h, &image[0], uint32(len(opts)), &opts[0], &vals[0])
 	runtime.KeepAlive(image)
 	if r != success {
 		e := t.drv.newError("cuModuleLoadDataEx", r)
@@ -96,7 +96,7 @@ func (t *Thread) Function(m *Module, name string) (Function, error) {
 		panic("cuda: Function of a module not loaded in this context")
 	}
 	var h uintptr
-	if err := t.drv.check("cuModuleGetFunction("+name+")", t.drv.cuModuleGetFunction(&h, m.h, name)); err != nil {
+	if err := t.drv.check("cuModuleGetFunction("+name+")", t.drv.CuModuleGetFunction(&h, m.h, name)); err != nil {
 		return Function{}, err
 	}
 	return Function{h: h, name: name}, nil
@@ -109,5 +109,5 @@ func (t *Thread) Unload(m *Module) error {
 		panic("cuda: Unload of a module not loaded in this context")
 	}
 	delete(t.modules, m)
-	return t.drv.check("cuModuleUnload", t.drv.cuModuleUnload(m.h))
+	return t.drv.check("cuModuleUnload", t.drv.CuModuleUnload(m.h))
 }
