@@ -65,7 +65,10 @@ var workers struct {
 // elementwise runs j on [0, n), split as described above; wg must be unused
 // by others during the call (each Network has its own).
 func elementwise(wg *sync.WaitGroup, j elemJob, n int) {
-	parts := min(runtime.GOMAXPROCS(0), n/parallelMin)
+	parts := 1
+	if n >= 2*parallelMin { // GOMAXPROCS takes a lock: ask only when it matters
+		parts = min(runtime.GOMAXPROCS(0), n/parallelMin)
+	}
 	if parts <= 1 {
 		j.lo, j.hi = 0, n
 		j.run()

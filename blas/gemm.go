@@ -41,15 +41,32 @@ import (
 // 2×64×64, a tie). The threshold is 512 for both precisions.
 const GemmMinWork = 512
 
+// smallWork is the largest m·n·k that smallGemm computes. Measured as
+// GemmMinWork was (cpu-ns/op, float64, best of 3, gonum / smallGemm):
+// 1×1×1 20 / 10, 2×2×2 39 / 22, 4×4×4 93 / 87, 16×3×3 317 / 220,
+// 3×3×16 210 / 156, then 6×6×6 209 / 265 and 16×4×4 338 / 451: the plain
+// loop is ahead up to 144 (the products of a [2 3 3 1] network at batch 16)
+// and behind from 216.
+const smallWork = 144
+
 // Dgemm computes
 //
 //	C = alpha * op(A) * op(B) + beta * C
 //
-// like gonum's Dgemm, whose arguments and panics it shares, in the native
-// library when m·n·k ≥ GemmMinWork or when gonum would split C among
-// goroutines (at least 4 blocks of 64×64).
+// like gonum's Dgemm, whose arguments and panics it shares: by a plain loop
+// when m·n·k ≤ 144 (see smallWork), in the native library when m·n·k ≥
+// GemmMinWork or when gonum would split C among goroutines (at least 4
+// blocks of 64×64), and by gonum otherwise.
 func (impl Implementation) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) || !gemmLarge(m, n, k) {
+	if !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) {
+		impl.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if m*n*k <= smallWork {
+		smallGemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if !gemmLarge(m, n, k) {
 		impl.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -63,7 +80,15 @@ func (impl Implementation) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float
 
 // Sgemm is the float32 version of Dgemm.
 func (impl Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) || !gemmLarge(m, n, k) {
+	if !gemmNative(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) {
+		impl.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if m*n*k <= smallWork {
+		smallGemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if !gemmLarge(m, n, k) {
 		impl.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}

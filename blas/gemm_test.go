@@ -199,6 +199,37 @@ func TestSgemmNative(t *testing.T) {
 	}
 }
 
+// TestSmallGemm checks the plain loop against gonum on every shape, transpose,
+// padding and α, β case of the native tests, within the same bound.
+func TestSmallGemm(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(1, 3))
+	for _, tA := range transposes {
+		for _, tB := range transposes {
+			for _, tc := range gemmCases() {
+				t.Run(fmt.Sprintf("%c%c/%v", tA, tB, tc), func(t *testing.T) {
+					a, lda, b, ldb, c, ldc := gemmOperands[float64](rnd, tA, tB, tc)
+					want := append([]float64(nil), c...)
+					tol := gemmTol(0x1p-53, tA, tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, nanToZero(c), ldc)
+					gonum.Implementation{}.Dgemm(tA, tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, want, ldc)
+					if tc.alpha == 0 {
+						// BLAS does not read A then (gonum does): NaN there
+						// must not show.
+						for i := range a {
+							a[i] = math.NaN()
+						}
+					}
+					a0, b0 := append([]float64(nil), a...), append([]float64(nil), b...)
+					smallGemm(tA, tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+					checkGemm(t, tc.m, tc.n, want, c, ldc, tol)
+					checkUnchanged(t, "A", a0, a)
+					checkUnchanged(t, "B", b0, b)
+				})
+			}
+		}
+	}
+}
+
 // nanToZero returns a copy of x with NaN (padding, or C where β = 0) as 0,
 // for computing tolerances.
 func nanToZero[T float32 | float64](x []T) []T {
@@ -235,6 +266,8 @@ func TestDgemmRouting(t *testing.T) {
 		{"m=0", 0, 5, 4},
 		{"n=0", 5, 0, 4},
 		{"k=0 scales C by beta", 5, 4, 0},
+		{"tiny: the plain loop", 2, 3, 4},
+		{"largest for the plain loop", 4, 4, smallWork / 16},
 		{"below threshold", 2, 4, GemmMinWork/8 - 1},
 		{"at threshold", 2, 4, GemmMinWork / 8},
 		{"above threshold", 40, 50, 60},
@@ -380,23 +413,23 @@ func TestDgemmConcurrent(t *testing.T) {
 // Both use GOMAXPROCS threads (OpenBLAS's count is set to it), so -cpu 1,2
 // compares them on one and two cores.
 
-func BenchmarkDgemm16Gonum(b *testing.B)    { benchGemm[float64](b, 16, 16, 16, false) }
-func BenchmarkDgemm16Native(b *testing.B)   { benchGemm[float64](b, 16, 16, 16, true) }
-func BenchmarkDgemm64Gonum(b *testing.B)    { benchGemm[float64](b, 64, 64, 64, false) }
-func BenchmarkDgemm64Native(b *testing.B)   { benchGemm[float64](b, 64, 64, 64, true) }
-func BenchmarkDgemm256Gonum(b *testing.B)   { benchGemm[float64](b, 256, 256, 256, false) }
-func BenchmarkDgemm256Native(b *testing.B)  { benchGemm[float64](b, 256, 256, 256, true) }
-func BenchmarkDgemm1024Gonum(b *testing.B)  { benchGemm[float64](b, 1024, 1024, 1024, false) }
-func BenchmarkDgemm1024Native(b *testing.B) { benchGemm[float64](b, 1024, 1024, 1024, true) }
+func BenchmarkDgemm16Gonum(b *testing.B)    { benchGemm[float64](b, 16, 16, 16, "Gonum") }
+func BenchmarkDgemm16Native(b *testing.B)   { benchGemm[float64](b, 16, 16, 16, "Native") }
+func BenchmarkDgemm64Gonum(b *testing.B)    { benchGemm[float64](b, 64, 64, 64, "Gonum") }
+func BenchmarkDgemm64Native(b *testing.B)   { benchGemm[float64](b, 64, 64, 64, "Native") }
+func BenchmarkDgemm256Gonum(b *testing.B)   { benchGemm[float64](b, 256, 256, 256, "Gonum") }
+func BenchmarkDgemm256Native(b *testing.B)  { benchGemm[float64](b, 256, 256, 256, "Native") }
+func BenchmarkDgemm1024Gonum(b *testing.B)  { benchGemm[float64](b, 1024, 1024, 1024, "Gonum") }
+func BenchmarkDgemm1024Native(b *testing.B) { benchGemm[float64](b, 1024, 1024, 1024, "Native") }
 
-func BenchmarkSgemm16Gonum(b *testing.B)    { benchGemm[float32](b, 16, 16, 16, false) }
-func BenchmarkSgemm16Native(b *testing.B)   { benchGemm[float32](b, 16, 16, 16, true) }
-func BenchmarkSgemm64Gonum(b *testing.B)    { benchGemm[float32](b, 64, 64, 64, false) }
-func BenchmarkSgemm64Native(b *testing.B)   { benchGemm[float32](b, 64, 64, 64, true) }
-func BenchmarkSgemm256Gonum(b *testing.B)   { benchGemm[float32](b, 256, 256, 256, false) }
-func BenchmarkSgemm256Native(b *testing.B)  { benchGemm[float32](b, 256, 256, 256, true) }
-func BenchmarkSgemm1024Gonum(b *testing.B)  { benchGemm[float32](b, 1024, 1024, 1024, false) }
-func BenchmarkSgemm1024Native(b *testing.B) { benchGemm[float32](b, 1024, 1024, 1024, true) }
+func BenchmarkSgemm16Gonum(b *testing.B)    { benchGemm[float32](b, 16, 16, 16, "Gonum") }
+func BenchmarkSgemm16Native(b *testing.B)   { benchGemm[float32](b, 16, 16, 16, "Native") }
+func BenchmarkSgemm64Gonum(b *testing.B)    { benchGemm[float32](b, 64, 64, 64, "Gonum") }
+func BenchmarkSgemm64Native(b *testing.B)   { benchGemm[float32](b, 64, 64, 64, "Native") }
+func BenchmarkSgemm256Gonum(b *testing.B)   { benchGemm[float32](b, 256, 256, 256, "Gonum") }
+func BenchmarkSgemm256Native(b *testing.B)  { benchGemm[float32](b, 256, 256, 256, "Native") }
+func BenchmarkSgemm1024Gonum(b *testing.B)  { benchGemm[float32](b, 1024, 1024, 1024, "Gonum") }
+func BenchmarkSgemm1024Native(b *testing.B) { benchGemm[float32](b, 1024, 1024, 1024, "Native") }
 
 // BenchmarkGemmCrossover times small products of several shapes, the
 // measurement behind GemmMinWork. Below 64×64×64 OpenBLAS computes on the
@@ -407,18 +440,14 @@ func BenchmarkSgemm1024Native(b *testing.B) { benchGemm[float32](b, 1024, 1024, 
 //	go test -run NONE -bench 'GemmCrossover' -count 5 ./blas
 func BenchmarkGemmCrossover(b *testing.B) {
 	for _, s := range [][3]int{
-		{1, 1, 1}, {4, 4, 4}, {6, 6, 6}, {16, 4, 4}, {4, 4, 16}, {8, 8, 8}, {16, 16, 2}, {12, 12, 12},
+		{1, 1, 1}, {2, 2, 2}, {16, 3, 3}, {3, 3, 16}, {4, 4, 4}, {6, 6, 6}, {16, 4, 4}, {4, 4, 16}, {8, 8, 8}, {16, 16, 2}, {12, 12, 12},
 		{16, 16, 16}, {64, 64, 1}, {4, 32, 32}, {32, 4, 32}, {20, 20, 20}, {2, 64, 64}, {64, 64, 2},
 		{32, 32, 8}, {24, 24, 24}, {32, 32, 32}, {64, 64, 64},
 	} {
 		m, n, k := s[0], s[1], s[2]
-		for _, native := range []bool{false, true} {
-			impl := "Gonum"
-			if native {
-				impl = "Native"
-			}
-			b.Run(fmt.Sprintf("%dx%dx%d/D/%s", m, n, k, impl), func(b *testing.B) { benchGemm[float64](b, m, n, k, native) })
-			b.Run(fmt.Sprintf("%dx%dx%d/S/%s", m, n, k, impl), func(b *testing.B) { benchGemm[float32](b, m, n, k, native) })
+		for _, impl := range []string{"Gonum", "Native", "Small"} {
+			b.Run(fmt.Sprintf("%dx%dx%d/D/%s", m, n, k, impl), func(b *testing.B) { benchGemm[float64](b, m, n, k, impl) })
+			b.Run(fmt.Sprintf("%dx%dx%d/S/%s", m, n, k, impl), func(b *testing.B) { benchGemm[float32](b, m, n, k, impl) })
 		}
 	}
 }
@@ -426,8 +455,9 @@ func BenchmarkGemmCrossover(b *testing.B) {
 // benchGemm times C = A B for row-major m×k A and k×n B with entries in
 // [-1, 1) (not zero: gonum skips zero entries of A), reporting GFLOP/s
 // counted as 2 m n k per product.
-func benchGemm[T float32 | float64](b *testing.B, m, n, k int, native bool) {
+func benchGemm[T float32 | float64](b *testing.B, m, n, k int, impl string) {
 	var l *library
+	native := impl == "Native"
 	if native {
 		l = nativeOrSkip(b)
 		if l.setThreads != nil {
@@ -451,11 +481,17 @@ func benchGemm[T float32 | float64](b *testing.B, m, n, k int, native bool) {
 		if native {
 			gemm = func() { l.dgemmRaw(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, bb, n, 0, c, n) }
 		}
+		if impl == "Small" {
+			gemm = func() { smallGemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, bb, n, 0, c, n) }
+		}
 	case []float32:
 		bb, c := any(bb).([]float32), any(c).([]float32)
 		gemm = func() { gonum.Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, bb, n, 0, c, n) }
 		if native {
 			gemm = func() { l.sgemmRaw(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, bb, n, 0, c, n) }
+		}
+		if impl == "Small" {
+			gemm = func() { smallGemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, bb, n, 0, c, n) }
 		}
 	}
 	cpu := processCPU()
