@@ -22,7 +22,8 @@
 // is handed to gonum, which panics with its own message. A call is sent to the
 // native library only when it is large enough (see [GemmMinWork]), or when
 // gonum would split it among goroutines, and its sizes fit the library's
-// 32-bit integers.
+// 32-bit integers. The tiniest products (at most 144 multiply-adds) are
+// computed by a plain loop, which is ahead of gonum's general code there.
 //
 // The native call goes to the library's Fortran interface (dgemm_, sgemm_),
 // whose arguments are all pointers, through purego.SyscallN, with the
