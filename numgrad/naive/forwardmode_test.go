@@ -1,12 +1,8 @@
 package naive
 
 import (
-	"fmt"
-	"math"
-	"math/rand/v2"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/gradcheck/gradcheck/backprop"
 )
 
@@ -16,34 +12,9 @@ import (
 // orders), and its counter with the closed form.
 func TestForwardMode(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewPCG(1, 1))
-	for _, loss := range backprop.Losses() {
-		for trial := range 20 {
-			net, b := randomNet(rng, backprop.Activations(), loss)
-			t.Run(fmt.Sprintf("%v/%d/%v", loss, trial, net.Config().Sizes), func(t *testing.T) {
-				before := net.ParamsTo(nil)
-				var c Count
-				got, err := ForwardMode(nil, net, b, &c)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(before, net.ParamsTo(nil)); diff != "" {
-					t.Errorf("parameters changed (-before +after):\n%s", diff)
-				}
-				if w := ForwardModeWork(net.Config(), b.Len()); c != w {
-					t.Errorf("counted %+v, closed form %+v", c, w)
-				}
-				want := reference(t, net, b)
-				S := absScale(net, b)
-				for i := range want {
-					if tol := exactTolerance(net, b, S[i]); math.Abs(got[i]-want[i]) > tol {
-						loc, _ := net.Layout().Locate(i)
-						t.Errorf("%v: forward mode %v, backprop %v, |diff| > %.3g", loc, got[i], want[i], tol)
-					}
-				}
-			})
-		}
-	}
+	checkExactMethod(t, "forward mode", func(net *backprop.Network, b backprop.Batch, c *Count) ([]float64, error) {
+		return ForwardMode(nil, net, b, c)
+	}, ForwardModeWork)
 }
 
 func TestForwardModeBadBatch(t *testing.T) {

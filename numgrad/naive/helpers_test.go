@@ -1,10 +1,12 @@
 package naive
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/gradcheck/gradcheck/backprop"
 )
 
@@ -139,4 +141,42 @@ func exactTolerance(net *backprop.Network, b backprop.Batch, S float64) float64 
 	u := math.Ldexp(1, -53)
 	gamma := float64(M) * u / (1 - float64(M)*u)
 	return 2 * gamma * S
+}
+
+// checkExactMethod compares the gradient that run computes with backprop's
+// on 20 random networks of every activation for each loss, within the
+// rounding bound of exactTolerance (both are exact up to rounding, summed in
+// other orders); it also checks that run leaves the parameters unchanged and
+// that the work it counts is the closed form work gives. what names the
+// method in failures.
+func checkExactMethod(t *testing.T, what string, run func(net *backprop.Network, b backprop.Batch, c *Count) ([]float64, error), work func(cfg backprop.Config, batch int) Count) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, loss := range backprop.Losses() {
+		for trial := range 20 {
+			net, b := randomNet(rng, backprop.Activations(), loss)
+			t.Run(fmt.Sprintf("%v/%d/%v", loss, trial, net.Config().Sizes), func(t *testing.T) {
+				before := net.ParamsTo(nil)
+				var c Count
+				got, err := run(net, b, &c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(before, net.ParamsTo(nil)); diff != "" {
+					t.Errorf("parameters changed (-before +after):\n%s", diff)
+				}
+				if w := work(net.Config(), b.Len()); c != w {
+					t.Errorf("counted %+v, closed form %+v", c, w)
+				}
+				want := reference(t, net, b)
+				S := absScale(net, b)
+				for i := range want {
+					if tol := exactTolerance(net, b, S[i]); math.Abs(got[i]-want[i]) > tol {
+						loc, _ := net.Layout().Locate(i)
+						t.Errorf("%v: %s %v, backprop %v, |diff| > %.3g", loc, what, got[i], want[i], tol)
+					}
+				}
+			})
+		}
+	}
 }

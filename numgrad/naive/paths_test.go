@@ -2,12 +2,10 @@ package naive
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/gradcheck/gradcheck/backprop"
 )
 
@@ -16,34 +14,9 @@ import (
 // rounding bound of exactTolerance, and its counter with the closed form.
 func TestPathEnumeration(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewPCG(1, 1))
-	for _, loss := range backprop.Losses() {
-		for trial := range 20 {
-			net, b := randomNet(rng, backprop.Activations(), loss)
-			t.Run(fmt.Sprintf("%v/%d/%v", loss, trial, net.Config().Sizes), func(t *testing.T) {
-				before := net.ParamsTo(nil)
-				var c Count
-				got, err := PathEnumeration(nil, net, b, &c, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(before, net.ParamsTo(nil)); diff != "" {
-					t.Errorf("parameters changed (-before +after):\n%s", diff)
-				}
-				if w := PathEnumerationWork(net.Config(), b.Len()); c != w {
-					t.Errorf("counted %+v, closed form %+v", c, w)
-				}
-				want := reference(t, net, b)
-				S := absScale(net, b)
-				for i := range want {
-					if tol := exactTolerance(net, b, S[i]); math.Abs(got[i]-want[i]) > tol {
-						loc, _ := net.Layout().Locate(i)
-						t.Errorf("%v: paths %v, backprop %v, |diff| > %.3g", loc, got[i], want[i], tol)
-					}
-				}
-			})
-		}
-	}
+	checkExactMethod(t, "paths", func(net *backprop.Network, b backprop.Batch, c *Count) ([]float64, error) {
+		return PathEnumeration(nil, net, b, c, nil)
+	}, PathEnumerationWork)
 }
 
 // TestPathEnumerationLimit checks that a network with too many paths is
