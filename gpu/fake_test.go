@@ -21,16 +21,8 @@ import (
 // closed when the test ends.
 func fakeDevice(t testing.TB) (*fakedriver.GPU, *Device) {
 	t.Helper()
-	g := fakedriver.New()
-	fakedriver.InstallKernels(g)
-	ctx, err := g.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := OnContext(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := newFake()
+	ctx, d := openFake(t, g)
 	t.Cleanup(func() {
 		if err := errors.Join(d.Close(), ctx.Close()); err != nil {
 			t.Errorf("closing the fake device: %v", err)
@@ -40,6 +32,28 @@ func fakeDevice(t testing.TB) (*fakedriver.GPU, *Device) {
 		}
 	})
 	return g, d
+}
+
+// newFake returns a fake GPU with the kernels installed.
+func newFake() *fakedriver.GPU {
+	g := fakedriver.New()
+	fakedriver.InstallKernels(g)
+	return g
+}
+
+// openFake opens a context on g and a Device on that context; the caller closes both.
+func openFake(t testing.TB, g *fakedriver.GPU) (*cuda.Context, *Device) {
+	t.Helper()
+	ctx, err := g.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := OnContext(ctx)
+	if err != nil {
+		ctx.Close()
+		t.Fatal(err)
+	}
+	return ctx, d
 }
 
 func TestFakeGradientMatchesCPU(t *testing.T) {
@@ -199,16 +213,8 @@ func TestFakeCloseFreesMemory(t *testing.T) {
 
 	// A device whose context Open made would free the rest; here the context is the
 	// fake's, so check that closing it frees a network left open.
-	g2 := fakedriver.New()
-	fakedriver.InstallKernels(g2)
-	ctx, err := g2.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dev2, err := OnContext(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g2 := newFake()
+	ctx, dev2 := openFake(t, g2)
 	cpu, d := gradientSubjects()[0].build(1)
 	n, err := New(cpu, &Settings{Device: dev2})
 	if err != nil {
@@ -436,18 +442,10 @@ func TestFakeMathMode(t *testing.T) {
 
 // Without cuBLAS the network uses its own GEMM kernels and says why.
 func TestFakeWithoutCuBLAS(t *testing.T) {
-	g := fakedriver.New()
-	fakedriver.InstallKernels(g)
+	g := newFake()
 	g.SetNoBLAS("cannot open libcublas.so.13")
-	ctx, err := g.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, dev := openFake(t, g)
 	defer ctx.Close()
-	dev, err := OnContext(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer dev.Close()
 	cpu, d := gradientSubjects()[1].build(1)
 	n, err := New(cpu, &Settings{Device: dev})
