@@ -1,0 +1,5 @@
+//go:build !race
+
+package backprop
+
+const raceEnabled = false
