@@ -6,8 +6,6 @@ package gpu
 // the fake driver here and on a real GPU in gpu_test.go.
 
 import (
-	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -76,11 +74,11 @@ func checkProperties(t *testing.T, dev *Device, own bool, n int) {
 			gpuProp, cpuProp := p.Prop(gpuNetworks(dev, own), nil), p.Prop(properties.Networks(), nil)
 			both := 0
 			for seed := range n {
-				msg, failed := outcomeOf(gpuProp, seed)
+				msg, failed := properties.FalsifySeed(gpuProp, seed)
 				if !failed {
 					continue
 				}
-				if _, cpuFailed := outcomeOf(cpuProp, seed); cpuFailed {
+				if _, cpuFailed := properties.FalsifySeed(cpuProp, seed); cpuFailed {
 					both++
 					t.Logf("seed %d: backprop's network fails too: %s", seed, firstLine(msg))
 					continue
@@ -92,34 +90,6 @@ func checkProperties(t *testing.T, dev *Device, own bool, n int) {
 			}
 		})
 	}
-}
-
-// outcomeOf runs prop on the example of one seed and reports whether it failed, as
-// properties.Falsify does for each seed (rapid has no public way to run one seed outside
-// Check): a custom generator receives a *rapid.T, and a failing property panics out of
-// it.
-func outcomeOf(prop func(*rapid.T), seed int) (msg string, failed bool) {
-	type outcome struct {
-		msg    string
-		failed bool
-	}
-	gen := rapid.Custom(func(t *rapid.T) (o outcome) {
-		defer func() {
-			if r := recover(); r != nil {
-				if reflect.TypeOf(r).String() == "rapid.invalidData" {
-					panic(r) // t.Skip: let rapid draw another example
-				}
-				o = outcome{msg: fmt.Sprint(r), failed: true}
-			}
-		}()
-		prop(t)
-		if t.Failed() {
-			return outcome{msg: "the property reported an error", failed: true}
-		}
-		return outcome{}
-	})
-	o := gen.Example(seed)
-	return o.msg, o.failed
 }
 
 func firstLine(s string) string {

@@ -65,18 +65,20 @@ func Suite(t *testing.T, f Factory, s *Settings) {
 // expected outcome; in tests use rapid.Check, which shrinks.
 func Falsify(prop func(*rapid.T), n int) (seed int, msg string, failed bool) {
 	for seed = range n {
-		if msg, failed = falsifyOne(prop, seed); failed {
+		if msg, failed = FalsifySeed(prop, seed); failed {
 			return seed, msg, true
 		}
 	}
 	return 0, "", false
 }
 
-// falsifyOne runs prop once on the example of one seed. rapid offers no
-// public way to run a property on a given seed outside Check, but a custom
-// generator receives a *rapid.T; a failing property panics out of it (with
-// rapid's stop value for Fatalf), which is caught here.
-func falsifyOne(prop func(*rapid.T), seed int) (msg string, failed bool) {
+// FalsifySeed runs prop once on the example that rapid draws from seed, as
+// Falsify does for each of its seeds, and reports whether it failed and
+// with what message. rapid offers no public way to run a property on a
+// given seed outside Check, but a custom generator receives a *rapid.T; a
+// failing property panics out of it (with rapid's stop value for Fatalf),
+// which is caught here.
+func FalsifySeed(prop func(*rapid.T), seed int) (msg string, failed bool) {
 	type outcome struct {
 		msg    string
 		failed bool
