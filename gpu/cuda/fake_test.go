@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/gradcheck/gradcheck/gpu/cuda/internal/fakeblas"
 )
 
 // fakeGPU is a CUDA driver written in Go. Device memory is a map from fake addresses to
@@ -471,12 +473,12 @@ func (f *fakeGPU) blasLib() (*BLASDriver, error) {
 		},
 		CublasDgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float64, a uint64, lda int32, bm uint64, ldb int32, beta *float64, c uint64, ldc int32) int32 {
 			return call("cublasDgemm_v2", func() int32 {
-				return fakeGemm(fakeSlice[float64](f), ta, tb, m, n, k, *alpha, a, lda, bm, ldb, *beta, c, ldc)
+				return fakeblas.Gemm(fakeView[float64](f), ta, tb, m, n, k, *alpha, a, lda, bm, ldb, *beta, c, ldc)
 			})
 		},
 		CublasSgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float32, a uint64, lda int32, bm uint64, ldb int32, beta *float32, c uint64, ldc int32) int32 {
 			return call("cublasSgemm_v2", func() int32 {
-				return fakeGemm(fakeSlice[float32](f), ta, tb, m, n, k, *alpha, a, lda, bm, ldb, *beta, c, ldc)
+				return fakeblas.Gemm(fakeView[float32](f), ta, tb, m, n, k, *alpha, a, lda, bm, ldb, *beta, c, ldc)
 			})
 		},
 	}, nil
@@ -499,7 +501,7 @@ func openFake(t interface {
 }
 
 // fakeSlice returns a function that views fake device memory at p as a []T of n
-// elements.
+// elements, or nil if they are not all inside one allocation.
 func fakeSlice[T float32 | float64](f *fakeGPU) func(p uint64, n int) []T {
 	return func(p uint64, n int) []T {
 		var z T
@@ -511,44 +513,11 @@ func fakeSlice[T float32 | float64](f *fakeGPU) func(p uint64, n int) []T {
 	}
 }
 
-// fakeGemm is column-major C = alpha·op(A)·op(B) + beta·C as cuBLAS defines it, computed
-// in T in the plain order: each dot product summed over p = 0..k−1.
-func fakeGemm[T float32 | float64](mem func(uint64, int) []T, ta, tb, m, n, k int32, alpha T, a uint64, lda int32, b uint64, ldb int32, beta T, c uint64, ldc int32) int32 {
-	rowsA, rowsB := m, k // rows of A and B as stored (column-major)
-	colsA, colsB := k, n
-	if ta == blasOpT {
-		rowsA, colsA = k, m
+// fakeView is fakeSlice for fakeblas.Gemm.
+func fakeView[T float32 | float64](f *fakeGPU) func(p uint64, n int) ([]T, bool) {
+	slice := fakeSlice[T](f)
+	return func(p uint64, n int) ([]T, bool) {
+		s := slice(p, n)
+		return s, s != nil
 	}
-	if tb == blasOpT {
-		rowsB, colsB = n, k
-	}
-	if lda < max(1, rowsA) || ldb < max(1, rowsB) || ldc < max(1, m) {
-		return 7 // CUBLAS_STATUS_INVALID_VALUE
-	}
-	A := mem(a, int(lda)*int(colsA-1)+int(rowsA))
-	B := mem(b, int(ldb)*int(colsB-1)+int(rowsB))
-	C := mem(c, int(ldc)*int(n-1)+int(m))
-	if A == nil || B == nil || C == nil {
-		return 14 // CUBLAS_STATUS_INTERNAL_ERROR: out of bounds
-	}
-	op := func(X []T, ld, trans, i, j int32) T {
-		if trans == blasOpN {
-			return X[i+j*ld]
-		}
-		return X[j+i*ld]
-	}
-	for j := int32(0); j < n; j++ {
-		for i := int32(0); i < m; i++ {
-			var s T
-			for p := int32(0); p < k; p++ {
-				s += T(op(A, lda, ta, i, p) * op(B, ldb, tb, p, j))
-			}
-			if beta == 0 { // C is not read, as in cuBLAS: it may hold NaN
-				C[i+j*ldc] = T(alpha * s)
-			} else {
-				C[i+j*ldc] = T(alpha*s) + T(beta*C[i+j*ldc])
-			}
-		}
-	}
-	return 0
 }

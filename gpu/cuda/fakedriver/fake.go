@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/gradcheck/gradcheck/gpu/cuda"
+	"github.com/gradcheck/gradcheck/gpu/cuda/internal/fakeblas"
 )
 
 // CUDA driver result codes the fake returns.
@@ -43,9 +44,6 @@ const (
 
 // cuBLAS constants (cublas_api.h).
 const (
-	blasOpN                  = 0
-	blasOpT                  = 1
-	blasStatusInvalidValue   = 7
 	blasStatusInternalError  = 14
 	blasStatusNotInitialized = 1
 )
@@ -689,69 +687,25 @@ func (g *GPU) blasDriver() (*cuda.BLASDriver, error) {
 		},
 		CublasDgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float64, a uint64, lda int32, b uint64, ldb int32, beta *float64, c uint64, ldc int32) int32 {
 			return call("cublasDgemm_v2", func() int32 {
-				return gemm(h, func() int32 { return blasGemm[float64](Mem{g}, ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc) })
+				return gemm(h, func() int32 {
+					return fakeblas.Gemm(gemmView[float64](Mem{g}), ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc)
+				})
 			})
 		},
 		CublasSgemm_v2: func(h uintptr, ta, tb, m, n, k int32, alpha *float32, a uint64, lda int32, b uint64, ldb int32, beta *float32, c uint64, ldc int32) int32 {
 			return call("cublasSgemm_v2", func() int32 {
-				return gemm(h, func() int32 { return blasGemm[float32](Mem{g}, ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc) })
+				return gemm(h, func() int32 {
+					return fakeblas.Gemm(gemmView[float32](Mem{g}), ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc)
+				})
 			})
 		},
 	}, nil
 }
 
-// blasGemm is column-major C = alpha·op(A)·op(B) + beta·C as cuBLAS defines it, each dot
-// product summed over p = 0..k−1 in order.
-func blasGemm[T float32 | float64](mem Mem, ta, tb, m, n, k int32, alpha T, a uint64, lda int32, b uint64, ldb int32, beta T, c uint64, ldc int32) int32 {
-	if m < 0 || n < 0 || k < 0 {
-		return blasStatusInvalidValue
+// gemmView adapts [View] to fakeblas.Gemm.
+func gemmView[T float32 | float64](mem Mem) func(p uint64, n int) ([]T, bool) {
+	return func(p uint64, n int) ([]T, bool) {
+		s, err := View[T](mem, p, n)
+		return s, err == nil
 	}
-	if m == 0 || n == 0 {
-		return 0
-	}
-	rowsA, colsA := m, k // as stored, column-major
-	if ta == blasOpT {
-		rowsA, colsA = k, m
-	}
-	rowsB, colsB := k, n
-	if tb == blasOpT {
-		rowsB, colsB = n, k
-	}
-	if lda < max(1, rowsA) || ldb < max(1, rowsB) || ldc < max(1, m) {
-		return blasStatusInvalidValue
-	}
-	var A, B []T
-	var err error
-	if k > 0 {
-		if A, err = View[T](mem, a, int(lda)*int(colsA-1)+int(rowsA)); err != nil {
-			return blasStatusInternalError
-		}
-		if B, err = View[T](mem, b, int(ldb)*int(colsB-1)+int(rowsB)); err != nil {
-			return blasStatusInternalError
-		}
-	}
-	C, err := View[T](mem, c, int(ldc)*int(n-1)+int(m))
-	if err != nil {
-		return blasStatusInternalError
-	}
-	at := func(X []T, ld, trans, i, j int32) T {
-		if trans == blasOpN {
-			return X[i+j*ld]
-		}
-		return X[j+i*ld]
-	}
-	for j := range n {
-		for i := range m {
-			var s T
-			for p := range k {
-				s += T(at(A, lda, ta, i, p) * at(B, ldb, tb, p, j))
-			}
-			if beta == 0 { // C is not read, as in cuBLAS: it may hold NaN
-				C[i+j*ldc] = T(alpha * s)
-			} else {
-				C[i+j*ldc] = T(alpha*s) + T(beta*C[i+j*ldc])
-			}
-		}
-	}
-	return 0
 }
