@@ -56,6 +56,21 @@ func openFake(t testing.TB, g *fakedriver.GPU) (*cuda.Context, *Device) {
 	return ctx, d
 }
 
+// fakeNetwork returns, as fakeDevice does, a fake GPU and a Device on it, with a GPU
+// network (closed when the test ends) of the first gradient subject, its CPU network and
+// its data.
+func fakeNetwork(t testing.TB) (*fakedriver.GPU, *Device, *Network, *backprop.Network, *backprop.Dataset) {
+	t.Helper()
+	g, dev := fakeDevice(t)
+	cpu, d := gradientSubjects()[0].build(1)
+	n, err := New(cpu, &Settings{Device: dev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return g, dev, n, cpu, d
+}
+
 func TestFakeGradientMatchesCPU(t *testing.T) {
 	for _, p := range []Precision{Float64, Float32} {
 		for _, own := range []bool{false, true} {
@@ -83,13 +98,7 @@ func TestFakeTrainMatchesCPU(t *testing.T) {
 // A step on data already on the device copies nothing to or from it, and does not
 // compute the cost; a shuffled batch uploads only its row indices.
 func TestFakeStepCopiesNothing(t *testing.T) {
-	g, dev := fakeDevice(t)
-	cpu, d := gradientSubjects()[0].build(1)
-	n, err := New(cpu, &Settings{Device: dev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	g, dev, n, cpu, d := fakeNetwork(t)
 	if _, err := n.Cost(backprop.All(d)); err != nil { // uploads d
 		t.Fatal(err)
 	}
@@ -237,13 +246,7 @@ func TestFakeCloseFreesMemory(t *testing.T) {
 // Batches the CPU refuses, the GPU refuses too, with an error naming what is wrong, and
 // no launch.
 func TestFakeBadBatches(t *testing.T) {
-	_, dev := fakeDevice(t)
-	cpu, d := gradientSubjects()[0].build(1)
-	n, err := New(cpu, &Settings{Device: dev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	_, _, n, cpu, d := fakeNetwork(t)
 	wide := &backprop.Dataset{N: 2, In: 6, Out: 3, X: make([]float64, 12), Y: make([]float64, 6)}
 	short := &backprop.Dataset{N: 3, In: 5, Out: 3, X: make([]float64, 14), Y: make([]float64, 9)}
 	for _, tc := range []struct {
@@ -283,12 +286,7 @@ func TestFakeBadBatches(t *testing.T) {
 }
 
 func TestFakeClosedNetwork(t *testing.T) {
-	_, dev := fakeDevice(t)
-	cpu, d := gradientSubjects()[0].build(1)
-	n, err := New(cpu, &Settings{Device: dev})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, n, _, d := fakeNetwork(t)
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -308,13 +306,7 @@ func TestFakeClosedNetwork(t *testing.T) {
 
 // Lengths that are a caller's programming error panic, as backprop's do.
 func TestFakeLengthPanics(t *testing.T) {
-	_, dev := fakeDevice(t)
-	cpu, d := gradientSubjects()[0].build(1)
-	n, err := New(cpu, &Settings{Device: dev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	_, _, n, _, d := fakeNetwork(t)
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -469,16 +461,10 @@ func TestFakeWithoutCuBLAS(t *testing.T) {
 // A device that fails (here: out of memory) gives an error that is not ErrUnavailable,
 // leaves nothing allocated behind, and the network works again once the device does.
 func TestFakeDeviceFailure(t *testing.T) {
-	g, dev := fakeDevice(t)
-	cpu, d := gradientSubjects()[0].build(1)
-	n, err := New(cpu, &Settings{Device: dev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	g, dev, n, cpu, d := fakeNetwork(t)
 	used := g.Used()
 	g.SetFail("cuMemAlloc_v2", 2)
-	_, err = n.Cost(backprop.All(d))
+	_, err := n.Cost(backprop.All(d))
 	var ce *cuda.Error
 	if !errors.As(err, &ce) || ce.Code != cuda.CodeOutOfMemory || errors.Is(err, cuda.ErrUnavailable) {
 		t.Errorf("Cost with allocation failing = %v, want CUDA_ERROR_OUT_OF_MEMORY", err)
