@@ -10,10 +10,12 @@ import (
 // The step sweep: relative steps c_j = 2^{−4−2j}, j = 0, …, 12 (6e-2 down to
 // 4e-9), each a quarter of the one before, so that the truncation error of
 // a central difference falls 16-fold per level while its rounding error
-// grows 4-fold.
+// grows 4-fold; and up to sweepExtra more where a kink lies just above the
+// smallest step (see sweep).
 const (
 	sweepFirst  = 1.0 / 16
 	sweepLevels = 13
+	sweepExtra  = 4
 )
 
 // SweepVerdict is what a step sweep shows about one component.
@@ -85,7 +87,14 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	xi := c.p.x[i]
 	sw := &Sweep{Index: i, Loc: c.comps[k].Loc, Analytic: c.comps[k].Analytic, Best: -1, Bound: math.Inf(1), pieces: w.piece != nil || w.smooth}
 	cstep := sweepFirst
-	for range sweepLevels {
+	// The ladder has sweepLevels steps; where only its smallest step stays
+	// clear of a kink (the kink lies just above it), it goes on by up to
+	// sweepExtra steps, so that a pair of steps below the kink measures the
+	// truncation error of a steep f rather than assuming it is small.
+	for lvl := 0; lvl < sweepLevels+sweepExtra; lvl++ {
+		if n := len(sw.Steps); n >= sweepLevels && (!sw.Crossing[n-2] || sw.Crossing[n-1]) {
+			break
+		}
 		h := Step(xi, cstep)
 		cstep /= 4
 		fp, cp, err := w.at(i, xi+h)
@@ -113,15 +122,16 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	// cost that is the small difference of large terms is flat at that
 	// scale). It is left out like a crossing. (Without the pieces, f may
 	// as well be flat on a dead ReLU region that the larger steps leave.)
-	flat := make([]bool, sweepLevels)
+	levels := len(sw.Steps)
+	flat := make([]bool, levels)
 	changed := false
-	for j := range sweepLevels {
+	for j := range levels {
 		flat[j] = sw.pieces && changed && sw.Numerical[j] == 0
 		changed = changed || sw.Numerical[j] != 0 && !sw.Crossing[j] && finite(sw.Numerical[j])
 	}
 	sw.flat = flat
 	usable := func(j int) bool { return finite(sw.Numerical[j]) && !sw.Crossing[j] && !flat[j] }
-	for j := 0; j+1 < sweepLevels; j++ {
+	for j := 0; j+1 < levels; j++ {
 		if !usable(j) || !usable(j+1) {
 			continue
 		}
@@ -135,7 +145,7 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 		// smallest steps. The smallest usable step among the last three
 		// (h ≤ 2⁻²⁴·max(1,|x|)) has a truncation error h²|f‴|/6 far below
 		// its rounding, so twice the rounding bound covers both.
-		for j := sweepLevels - 1; j >= sweepLevels-3; j-- {
+		for j := levels - 1; j >= levels-3; j-- {
 			if usable(j) {
 				sw.Best, sw.Bound = j, 2*c.roundTol(sw.Steps[j], sw.fmag[j])
 				break
@@ -276,6 +286,24 @@ func (c *checker) apply(k int, sw *Sweep) {
 	comp.Note = fmt.Sprintf("step sweep: no usable pair of steps; compared at h = %.2g within its rounding", comp.Step)
 }
 
+// oneSidedConsistent reports whether the one-sided difference d[j] with
+// the error bound tol agrees with that of every smaller step k on the same
+// side that stays on x's piece, within tol plus twice k's rounding bound,
+// as consistent does for central differences: two large steps that agree
+// by accident (on a plateau where f saturates) are refused by the finer
+// steps that see the slope.
+func oneSidedConsistent(c *checker, sw *Sweep, cross []bool, d []float64, j int, tol float64) bool {
+	for k := j + 2; k < len(sw.Steps); k++ {
+		if cross[k] || !finite(d[k]) {
+			continue
+		}
+		if math.Abs(d[j]-d[k]) > tol+2*c.roundTol(sw.Steps[k], sw.fmag[k]) {
+			return false
+		}
+	}
+	return true
+}
+
 // slope returns the least-squares slope of log y against log x over the
 // points with y > 0 (0 with fewer than two).
 func slope(x, y []float64) float64 {
@@ -319,7 +347,7 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) {
 				continue
 			}
 			tol := 3*math.Abs(d[j]-d[j+1]) + 2*c.roundTol(sw.Steps[j], sw.fmag[j]) + 2*c.roundTol(sw.Steps[j+1], sw.fmag[j+1])
-			if tol < bestTol {
+			if tol < bestTol && oneSidedConsistent(c, sw, cross, d, j, tol) {
 				best, bestTol, side = j, tol, s
 			}
 		}
