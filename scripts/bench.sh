@@ -2,7 +2,7 @@
 # bench.sh: run gradcheck's CPU benchmarks and the PyTorch peer scripts side
 # by side, in one run, and write reports/cpu-vs-pytorch.md, a table of the
 # ratios (see scripts/benchtable). `make bench` runs it from the repository
-# root; it takes about 5 to 10 minutes on 2 cores.
+# root; it took 2.5 minutes on an idle 2-core machine, 5 to 8 under load.
 #
 # Needs the peer scripts in ../shared/peers beside the repository, and
 # PyTorch for /usr/bin/python3 (Debian: apt-get install python3-torch
