@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 FUZZSMOKE ?= 5s
 
-.PHONY: test vet unit fuzz-smoke fuzz
+.PHONY: test vet unit fuzz-smoke fuzz bench
 
 test: vet unit fuzz-smoke
 
@@ -21,6 +21,11 @@ fuzz-smoke:
 
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
+
+# bench runs our benchmarks and PyTorch's (../shared/peers, /usr/bin/python3
+# with torch) side by side and writes reports/cpu-vs-pytorch.md.
+bench:
+	@scripts/bench.sh
 
 # ptx regenerates gpu/kernels/kernels.ptx from kernels.cu where nvcc exists
 # (see gpu/kernels/gen-ptx.sh); commit the .cu, the .ptx and the .sha256.
