@@ -35,17 +35,7 @@ func (n *Network) Gradient(dst []float64, b backprop.Batch) (float64, error) {
 	}
 	var c [1]float64
 	err := n.do(func(th *cuda.Thread) error {
-		p, err := n.prepare(th, b)
-		if err != nil {
-			return err
-		}
-		if err := n.forward(th, p); err != nil {
-			return err
-		}
-		if err := n.loss(th, p, true, true); err != nil {
-			return err
-		}
-		if err := n.backward(th, p); err != nil {
+		if err := n.backpropOn(th, b, true); err != nil {
 			return err
 		}
 		if err := n.download(th, dst, n.grad); err != nil {
@@ -61,17 +51,7 @@ func (n *Network) Gradient(dst []float64, b backprop.Batch) (float64, error) {
 // back, and the cost is not computed.
 func (n *Network) Step(eta float64, b backprop.Batch) error {
 	return n.do(func(th *cuda.Thread) error {
-		p, err := n.prepare(th, b)
-		if err != nil {
-			return err
-		}
-		if err := n.forward(th, p); err != nil {
-			return err
-		}
-		if err := n.loss(th, p, false, true); err != nil {
-			return err
-		}
-		if err := n.backward(th, p); err != nil {
+		if err := n.backpropOn(th, b, false); err != nil {
 			return err
 		}
 		return n.launch1D(th, n.k.sgdUpdate, n.n, cuda.Int(n.n), cuda.Ptr(n.grad), cuda.Ptr(n.params), n.k.scalar(eta))
@@ -117,3 +97,19 @@ var (
 	_ backprop.Stepper  = (*Network)(nil)
 	_ backprop.Layouter = (*Network)(nil)
 )
+
+// backpropOn leaves the gradient on b in n.grad: the forward pass, the loss
+// (with its value in n.buf.cost if cost) and the backward pass.
+func (n *Network) backpropOn(th *cuda.Thread, b backprop.Batch, cost bool) error {
+	p, err := n.prepare(th, b)
+	if err != nil {
+		return err
+	}
+	if err := n.forward(th, p); err != nil {
+		return err
+	}
+	if err := n.loss(th, p, cost, true); err != nil {
+		return err
+	}
+	return n.backward(th, p)
+}
