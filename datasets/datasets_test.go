@@ -2,7 +2,10 @@ package datasets
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/gradcheck/gradcheck/backprop"
 )
 
 func TestIris(t *testing.T) {
@@ -39,5 +42,25 @@ func TestIris(t *testing.T) {
 func TestTextbook(t *testing.T) {
 	if err := Textbook().Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestRandom(t *testing.T) {
+	c := backprop.Config{Sizes: []int{3, 4, 2}, Loss: backprop.SoftmaxCrossEntropy}
+	a := Random(rand.New(rand.NewPCG(1, 2)), c, 5)
+	b := Random(rand.New(rand.NewPCG(1, 2)), c, 5)
+	if err := a.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.X {
+		if a.X[i] != b.X[i] || a.X[i] < -1 || a.X[i] > 1 {
+			t.Fatalf("input %d: %v and %v from the same seed, want equal and in [−1, 1]", i, a.X[i], b.X[i])
+		}
+	}
+	for s := range a.N {
+		_, y := a.Sample(s)
+		if y[0]+y[1] != 1 {
+			t.Errorf("sample %d: targets %v are not one-hot", s, y)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/datasets"
 	"github.com/gradcheck/gradcheck/numgrad"
 )
 
@@ -38,22 +39,7 @@ func (s scaled) Gradient(dst []float64, b backprop.Batch) (float64, error) {
 // randomData returns n samples for net: inputs uniform in [−1, 1], targets
 // uniform in [0, 1] or one-hot.
 func randomData(rng *rand.Rand, net *backprop.Network, n int) *backprop.Dataset {
-	c := net.Config()
-	in, out := c.Sizes[0], c.Sizes[len(c.Sizes)-1]
-	d := &backprop.Dataset{N: n, In: in, Out: out, X: make([]float64, n*in), Y: make([]float64, n*out)}
-	for i := range d.X {
-		d.X[i] = 2*rng.Float64() - 1
-	}
-	for i := range n {
-		if c.Loss == backprop.SoftmaxCrossEntropy {
-			d.Y[i*out+rng.IntN(out)] = 1
-			continue
-		}
-		for k := range out {
-			d.Y[i*out+k] = rng.Float64()
-		}
-	}
-	return d
+	return datasets.Random(rng, net.Config(), n)
 }
 
 // costFunc returns θ ↦ C(θ; b) on a clone of net.

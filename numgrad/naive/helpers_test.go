@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/datasets"
 )
 
 // randomNet returns a network of 1 to 3 layers of widths 1 to 5 whose
@@ -29,22 +30,7 @@ func randomNet(rng *rand.Rand, acts []backprop.Activation, loss backprop.Loss) (
 }
 
 func randomBatch(rng *rand.Rand, net *backprop.Network, n int) backprop.Batch {
-	c := net.Config()
-	in, out := c.Sizes[0], c.Sizes[len(c.Sizes)-1]
-	d := &backprop.Dataset{N: n, In: in, Out: out, X: make([]float64, n*in), Y: make([]float64, n*out)}
-	for i := range d.X {
-		d.X[i] = 2*rng.Float64() - 1
-	}
-	for i := range n {
-		if c.Loss == backprop.SoftmaxCrossEntropy {
-			d.Y[i*out+rng.IntN(out)] = 1
-			continue
-		}
-		for k := range out {
-			d.Y[i*out+k] = rng.Float64()
-		}
-	}
-	return backprop.All(d)
+	return backprop.All(datasets.Random(rng, net.Config(), n))
 }
 
 // reference returns backprop's gradient.

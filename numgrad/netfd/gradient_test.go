@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/datasets"
 )
 
 // TestMatchesPlainCentral compares the fast central differences with the
@@ -95,21 +96,7 @@ func TestBadBatch(t *testing.T) {
 const eps = 0x1p-53
 
 func randomData(rng *rand.Rand, sizes []int, loss backprop.Loss, n int) *backprop.Dataset {
-	in, out := sizes[0], sizes[len(sizes)-1]
-	d := &backprop.Dataset{N: n, In: in, Out: out, X: make([]float64, n*in), Y: make([]float64, n*out)}
-	for i := range d.X {
-		d.X[i] = 2*rng.Float64() - 1
-	}
-	for i := range n {
-		if loss == backprop.SoftmaxCrossEntropy {
-			d.Y[i*out+rng.IntN(out)] = 1
-			continue
-		}
-		for k := range out {
-			d.Y[i*out+k] = rng.Float64()
-		}
-	}
-	return d
+	return datasets.Random(rng, backprop.Config{Sizes: sizes, Loss: loss}, n)
 }
 
 // plainCentral is the central difference the package computes, the plain

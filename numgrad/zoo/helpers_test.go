@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/datasets"
 )
 
 // randomConfig returns a network of 1 to 3 layers of widths 1 to 5, every
@@ -40,21 +41,7 @@ func randomBiases(rng *rand.Rand, net *backprop.Network) {
 // randomData returns n samples for c: inputs uniform in [−1, 1], targets
 // uniform in [0, 1] (squared error) or one-hot (cross-entropy).
 func randomData(rng *rand.Rand, c backprop.Config, n int) *backprop.Dataset {
-	in, out := c.Sizes[0], c.Sizes[len(c.Sizes)-1]
-	d := &backprop.Dataset{N: n, In: in, Out: out, X: make([]float64, n*in), Y: make([]float64, n*out)}
-	for i := range d.X {
-		d.X[i] = 2*rng.Float64() - 1
-	}
-	for s := range n {
-		if c.Loss == backprop.SoftmaxCrossEntropy {
-			d.Y[s*out+rng.IntN(out)] = 1
-			continue
-		}
-		for k := range out {
-			d.Y[s*out+k] = rng.Float64()
-		}
-	}
-	return d
+	return datasets.Random(rng, c, n)
 }
 
 // roundingBound returns, per component, a bound on the difference between

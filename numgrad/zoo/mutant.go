@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/datasets"
 )
 
 // Where names one block of parameters: a layer's weights or its biases.
@@ -54,23 +55,7 @@ func Data(c backprop.Config, seed uint64) *backprop.Dataset {
 	if err := c.Validate(); err != nil {
 		panic("zoo: Data: " + err.Error())
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	in, out := c.Sizes[0], c.Sizes[len(c.Sizes)-1]
-	d := &backprop.Dataset{N: DataSize, In: in, Out: out,
-		X: make([]float64, DataSize*in), Y: make([]float64, DataSize*out)}
-	for i := range d.X {
-		d.X[i] = 2*rng.Float64() - 1
-	}
-	for s := range DataSize {
-		if c.Loss == backprop.SoftmaxCrossEntropy {
-			d.Y[s*out+rng.IntN(out)] = 1
-			continue
-		}
-		for k := range out {
-			d.Y[s*out+k] = rng.Float64()
-		}
-	}
-	return d
+	return datasets.Random(rand.New(rand.NewPCG(seed, 0x5eed)), c, DataSize)
 }
 
 // Mutants returns the zoo, a fresh copy on each call.
