@@ -180,6 +180,23 @@ func loads(l []float64) string {
 	return strings.Join(s, ", ")
 }
 
+// methodTable writes one row per shape of sw and one cell per method, the
+// cell from cell, or "–" where the method has no result at that shape.
+func (r *Report) methodTable(p func(string, ...any), sw Sweep, cell func(res Result, m string, s Shape) string) {
+	for _, s := range sw.Shapes {
+		p("| %d | %d | %d | %d |", s.Width, s.Depth, s.Batch, s.Params())
+		for _, m := range sw.Methods {
+			res, err := r.result(sw.Name, m, s)
+			if err != nil {
+				p(" – |")
+				continue
+			}
+			p(" %s |", cell(res, m, s))
+		}
+		p("\n")
+	}
+}
+
 func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 	s0 := sw.Shapes[0]
 	switch sw.Name {
@@ -199,49 +216,31 @@ func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 		rule += "---|"
 	}
 	p("Time per gradient (the fastest repetition), and in parentheses its ratio to backprop's:\n\n%s\n%s\n", head, rule)
-	for _, s := range sw.Shapes {
-		p("| %d | %d | %d | %d |", s.Width, s.Depth, s.Batch, s.Params())
-		for _, m := range sw.Methods {
-			res, err := r.result(sw.Name, m, s)
-			if err != nil {
-				p(" – |")
-				continue
+	r.methodTable(p, sw, func(res Result, m string, s Shape) string {
+		cell := dur(res.Min)
+		if res.Status == OverBudget {
+			cell = "over budget (≈ " + dur(res.Extrapolated)
+			if r.Clock == CPUClock && res.ExtrapolatedWall > 1.5*res.Extrapolated {
+				cell += " CPU, " + dur(res.ExtrapolatedWall) + " wall-clock at this load"
 			}
-			cell := dur(res.Min)
-			if res.Status == OverBudget {
-				cell = "over budget (≈ " + dur(res.Extrapolated)
-				if r.Clock == CPUClock && res.ExtrapolatedWall > 1.5*res.Extrapolated {
-					cell += " CPU, " + dur(res.ExtrapolatedWall) + " wall-clock at this load"
-				}
-				cell += ")"
-			}
-			if tr, _, _ := r.ratio(sw.Name, m, s); m != Backprop && !math.IsNaN(tr) {
-				cell += " (" + group(tr) + "×)"
-			}
-			p(" %s |", cell)
+			cell += ")"
 		}
-		p("\n")
-	}
+		if tr, _, _ := r.ratio(sw.Name, m, s); m != Backprop && !math.IsNaN(tr) {
+			cell += " (" + group(tr) + "×)"
+		}
+		return cell
+	})
 	p("\nMultiply-adds per gradient (counted), and their ratio to backprop's:\n\n%s\n%s\n", head, rule)
-	for _, s := range sw.Shapes {
-		p("| %d | %d | %d | %d |", s.Width, s.Depth, s.Batch, s.Params())
-		for _, m := range sw.Methods {
-			res, err := r.result(sw.Name, m, s)
-			if err != nil {
-				p(" – |")
-				continue
-			}
-			cell := count(res.MulAdds)
-			if res.Status == OverBudget {
-				cell += " (closed form)"
-			}
-			if _, wr, _ := r.ratio(sw.Name, m, s); m != Backprop && !math.IsNaN(wr) {
-				cell += " (" + group(wr) + "×)"
-			}
-			p(" %s |", cell)
+	r.methodTable(p, sw, func(res Result, m string, s Shape) string {
+		cell := count(res.MulAdds)
+		if res.Status == OverBudget {
+			cell += " (closed form)"
 		}
-		p("\n")
-	}
+		if _, wr, _ := r.ratio(sw.Name, m, s); m != Backprop && !math.IsNaN(wr) {
+			cell += " (" + group(wr) + "×)"
+		}
+		return cell
+	})
 	if sw.Name == "depth" {
 		p("\nPath products per gradient (B samples × paths per sample): ")
 		var parts []string
