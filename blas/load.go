@@ -33,6 +33,12 @@ type Info struct {
 	// Config is openblas_get_config's answer, verbatim, if the library
 	// has that function.
 	Config string
+	// Core is the kernel set OpenBLAS uses, openblas_get_corename's answer
+	// ("Haswell", "SkylakeX"), where the library has that function. Builds
+	// with DYNAMIC_ARCH choose it for the CPU when loaded, or take it from
+	// the environment variable OPENBLAS_CORETYPE; it decides the speed of
+	// the products.
+	Core string
 	// Threads is openblas_get_num_threads's answer when Info was made, 0
 	// where unknown.
 	Threads int
@@ -55,6 +61,9 @@ func (i Info) String() string {
 		b.WriteString(" " + i.Version)
 	}
 	b.WriteString(" (" + i.Path)
+	if i.Core != "" {
+		b.WriteString(", " + i.Core + " kernels")
+	}
 	switch {
 	case i.Threads == 1:
 		b.WriteString(", 1 thread")

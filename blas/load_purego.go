@@ -92,6 +92,11 @@ func open(path string) (*library, error) {
 			l.info.Version = f[1]
 		}
 	}
+	if sym, err := purego.Dlsym(h, "openblas_get_corename"); err == nil {
+		var corename func() string
+		purego.RegisterFunc(&corename, sym)
+		l.info.Core = strings.TrimSpace(corename())
+	}
 	if sym, err := purego.Dlsym(h, "openblas_get_num_threads"); err == nil {
 		purego.RegisterFunc(&l.getThreads, sym)
 	}

@@ -132,6 +132,8 @@ func TestInfoString(t *testing.T) {
 			"OpenBLAS 0.3.21 (/usr/lib/libopenblas.so.0, 2 threads)"},
 		{Info{Library: "OpenBLAS", Version: "0.3.21", Path: "/usr/lib/libopenblas.so.0", Threads: 1},
 			"OpenBLAS 0.3.21 (/usr/lib/libopenblas.so.0, 1 thread)"},
+		{Info{Library: "OpenBLAS", Version: "0.3.21", Path: "/usr/lib/libopenblas.so.0", Core: "Haswell", Threads: 2},
+			"OpenBLAS 0.3.21 (/usr/lib/libopenblas.so.0, Haswell kernels, 2 threads)"},
 		{Info{Library: "CBLAS", Path: "libblis.so.4"}, "CBLAS (libblis.so.4)"},
 	} {
 		if got := tc.info.String(); got != tc.want {
