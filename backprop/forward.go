@@ -120,9 +120,25 @@ func (a Activation) ApplyTo(dst, z []float64) {
 // sigmoidExp sets dst[i] = σ(z[i]) and e[i] = e^{−|z[i]|}, the exponential
 // that σ(z) and σ′(z) = σ(z)·σ(−z) both need (see sigmoidDeriv), so that
 // the backward pass does not compute it again.
+//
+// Where the CPU has AVX2 and FMA the blocks of four run in a vector kernel
+// (kernels_amd64.s) that rounds as this loop does; the loop takes the blocks
+// the kernel leaves (arguments beyond −708, NaN) and the tail.
 func sigmoidExp(dst, e, z []float64) {
 	e = e[:len(z)]
 	dst = dst[:len(z)]
+	i := 0
+	for useVector && i < len(z) {
+		i += sigmoidExpVector(dst[i:], e[i:], z[i:])
+		end := min(i+4, len(z))
+		sigmoidExpGo(dst[i:end], e[i:end], z[i:end])
+		i = end
+	}
+	sigmoidExpGo(dst[i:], e[i:], z[i:])
+}
+
+// sigmoidExpGo is sigmoidExp's loop in Go.
+func sigmoidExpGo(dst, e, z []float64) {
 	for i, v := range z {
 		ev := math.Exp(-math.Abs(v))
 		e[i] = ev

@@ -66,6 +66,10 @@ func Update(theta []float64, eta float64, g []float64) {
 	if len(theta) != len(g) {
 		panic("backprop: parameter and gradient lengths differ")
 	}
+	if useVector { // the same two roundings, eight elements at a time
+		i := updateVector(theta, eta, g)
+		theta, g = theta[i:], g[i:]
+	}
 	for i, gi := range g {
 		// The conversion forbids fusing into an FMA (Go spec, Arithmetic
 		// operators), which would change the last bit on some platforms.
