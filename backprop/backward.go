@@ -64,9 +64,7 @@ func (n *Network) backward(dst, theta []float64, b Batch) {
 		// Column sums in sample order: a fixed order, so fixed bits.
 		clear(gb)
 		for i := range bs {
-			for j, v := range d[i*out : (i+1)*out] {
-				gb[j] += v
-			}
+			addTo(gb, d[i*out:(i+1)*out])
 		}
 		if l == 0 {
 			break
@@ -74,6 +72,19 @@ func (n *Network) backward(dst, theta []float64, b Batch) {
 		w, _ := n.weights(theta, l)
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(bs, out, d), general(out, in, w), 0, general(bs, in, n.delta[l-1]))
 		n.mulDeriv(l-1, n.delta[l-1])
+	}
+}
+
+// addTo sets dst[j] += src[j] for every j, in a vector kernel where the
+// CPU has AVX2 (the same additions, four at a time).
+func addTo(dst, src []float64) {
+	src = src[:len(dst)]
+	i := 0
+	if useVector {
+		i = addToVector(dst, src)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += src[i]
 	}
 }
 

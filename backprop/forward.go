@@ -169,7 +169,7 @@ func (n *Network) cost(b Batch) float64 {
 	var s float64
 	for i := range n.batch {
 		_, y := b.Sample(i)
-		s += float64(SampleError(n.cfg.Loss, asReal(n.a[L-1][i*out:(i+1)*out]), y))
+		s += sampleError(n.cfg.Loss, n.a[L-1][i*out:(i+1)*out], y)
 	}
 	return s / float64(n.batch)
 }

@@ -29,6 +29,16 @@ func sigmoidDerivAVX2(d, z, fz, e []float64)
 //go:noescape
 func updateAVX2(theta []float64, eta float64, g []float64)
 
+// addToAVX2 does addTo's work on the first len(dst) &^ 3 elements.
+//
+//go:noescape
+func addToAVX2(dst, src []float64)
+
+func addToVector(dst, src []float64) int {
+	addToAVX2(dst, src)
+	return len(dst) &^ 3
+}
+
 func sigmoidExpVector(dst, e, z []float64) int { return sigmoidExpAVX2(dst, e, z) }
 
 func sigmoidDerivVector(d, z, fz, e []float64) int {

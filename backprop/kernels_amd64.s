@@ -165,3 +165,24 @@ updloop:
 upddone:
 	VZEROUPPER
 	RET
+
+// func addToAVX2(dst, src []float64)
+TEXT ·addToAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	ANDQ $~3, CX
+	XORQ AX, AX
+
+addloop:
+	CMPQ AX, CX
+	JGE  adddone
+	VMOVUPD (DI)(AX*8), Y0
+	VADDPD  (SI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     addloop
+
+adddone:
+	VZEROUPPER
+	RET

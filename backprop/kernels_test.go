@@ -81,6 +81,18 @@ func TestKernelsMatchGo(t *testing.T) {
 			}
 		}
 
+		sum := kernelInputs(rng, n)
+		wsum := append([]float64(nil), sum...)
+		addTo(sum, z)
+		for i, v := range z {
+			wsum[i] += v
+		}
+		for i := range sum {
+			if !sameBits(sum[i], wsum[i]) {
+				t.Fatalf("s + %v (index %d of %d): kernel %v, Go loop %v", z[i], i, n, sum[i], wsum[i])
+			}
+		}
+
 		eta := rng.Float64() * math.Pow(10, float64(rng.IntN(6)-3))
 		theta := kernelInputs(rng, n)
 		wt := append([]float64(nil), theta...)
@@ -91,6 +103,22 @@ func TestKernelsMatchGo(t *testing.T) {
 		for i := range theta {
 			if !sameBits(theta[i], wt[i]) {
 				t.Fatalf("θ − η·g, η = %v, g = %v (index %d of %d): kernel %v, Go loop %v", eta, z[i], i, n, theta[i], wt[i])
+			}
+		}
+	}
+}
+
+// TestSampleErrorFloat64 holds the float64 squared error of the forward pass
+// to the generic definition bit for bit.
+func TestSampleErrorFloat64(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
+		n := 1 + rng.IntN(40)
+		a, y := kernelInputs(rng, n), kernelInputs(rng, n)
+		for _, l := range []Loss{SquaredError, SoftmaxCrossEntropy} {
+			if got, want := sampleError(l, a, y), float64(SampleError(l, asReal(a), y)); !sameBits(got, want) {
+				t.Fatalf("%v(%v, %v): float64 %v, generic %v", l, a, y, got, want)
 			}
 		}
 	}

@@ -43,6 +43,22 @@ func ParseLoss(s string) (Loss, error) {
 	return 0, fmt.Errorf("unknown loss %q (want one of %s)", s, strings.Join(lossNames[:], ", "))
 }
 
+// sampleError is SampleError[Real] with the squared error written out in
+// float64, operation for operation (TestSampleErrorFloat64): the generic
+// code's calls through a dictionary cost about 5 ns an element, a third of a
+// [1024 1024 1024 1024] network's forward pass outside its matrix products.
+func sampleError(l Loss, a, y []float64) float64 {
+	if l != SquaredError || len(a) != len(y) {
+		return float64(SampleError(l, asReal(a), y))
+	}
+	var e float64
+	for k, v := range a {
+		d := v - y[k]
+		e += float64(d * d) // rounded before the sum, as Real.Mul does
+	}
+	return e
+}
+
 // SampleError returns e(a, y) for one sample. It is the one definition of
 // each loss, shared by every element type.
 func SampleError[T Scalar[T]](l Loss, a []T, y []float64) T {
