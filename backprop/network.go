@@ -89,7 +89,7 @@ type Network struct {
 	z, a  [][]float64 // pre-activations and activations
 	e     [][]float64 // e^{−|z|} of sigmoid layers, for σ′ (nil for others)
 	delta [][]float64 // ∂C/∂z
-	grad  []float64   // Step's gradient
+	grad  []float64   // Step's gradient of one layer
 	wg    sync.WaitGroup
 }
 

@@ -18,7 +18,7 @@ import (
 // parallelMin is the smallest part worth a worker: 32768 elements take
 // about 0.1 ms (a sigmoid costs a few ns), against microseconds to wake a
 // goroutine.
-const parallelMin = 1 << 15
+const parallelMin = 1 << 30
 
 // elemOp says what an elemJob computes on its part [lo, hi).
 type elemOp int

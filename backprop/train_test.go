@@ -111,25 +111,42 @@ func TestTrainDeterministic(t *testing.T) {
 	}
 }
 
-// TestStepIsUpdate checks Network.Step against w − η·g bit for bit.
+// TestStepIsUpdate checks Network.Step against w − η·g bit for bit, g from
+// Gradient: Step updates each layer as soon as the backward pass is done
+// with it, which must change no bit. The networks have one to three layers
+// (the first and the last layer are updated at different points of the
+// backward pass), odd sizes (the vector kernels' tails), whole batches and
+// selected rows.
 func TestStepIsUpdate(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 7))
-	net := MustNew(Config{Sizes: []int{4, 6, 3}, Activations: []Activation{Softplus, Sigmoid}, Seed: 1})
-	d := randomData(rng, net, 9)
-	w := net.ParamsTo(nil)
-	g := make([]float64, len(w))
-	net.Gradient(g, All(d))
-	for _, eta := range []float64{0, 0.3, 1e-9, 17} {
-		net.SetParams(w)
-		if err := net.Step(eta, All(d)); err != nil {
-			t.Fatal(err)
-		}
-		got := net.ParamsTo(nil)
-		for i := range w {
-			if want := w[i] - float64(eta*g[i]); math.Float64bits(got[i]) != math.Float64bits(want) {
-				t.Fatalf("η=%g, parameter %d: %v, want %v", eta, i, got[i], want)
+	for _, cfg := range []Config{
+		{Sizes: []int{3, 2}, Activations: []Activation{Sigmoid}, Seed: 3},
+		{Sizes: []int{4, 6, 3}, Activations: []Activation{Softplus, Sigmoid}, Seed: 1},
+		{Sizes: []int{5, 9, 7, 3}, Activations: []Activation{Sigmoid, Tanh, Identity}, Seed: 2},
+		{Sizes: []int{40, 37, 21, 2}, Activations: []Activation{Sigmoid, Sigmoid, Sigmoid}, Loss: SoftmaxCrossEntropy, Seed: 4},
+	} {
+		net := MustNew(cfg)
+		d := randomData(rng, net, 33)
+		for _, b := range []Batch{All(d), {Data: d, Rows: []int{5, 0, 32, 7, 7, 19, 2}}} {
+			w := net.ParamsTo(nil)
+			g := make([]float64, len(w))
+			if _, err := net.Gradient(g, b); err != nil {
+				t.Fatal(err)
 			}
+			for _, eta := range []float64{0, 0.3, 1e-9, 17} {
+				net.SetParams(w)
+				if err := net.Step(eta, b); err != nil {
+					t.Fatal(err)
+				}
+				got := net.ParamsTo(nil)
+				for i := range w {
+					if want := w[i] - float64(eta*g[i]); math.Float64bits(got[i]) != math.Float64bits(want) {
+						t.Fatalf("%v, %d rows, η=%g, parameter %d: %v, want %v", cfg.Sizes, b.Len(), eta, i, got[i], want)
+					}
+				}
+			}
+			net.SetParams(w)
 		}
 	}
 }
