@@ -86,7 +86,7 @@ func TestNoAllocs(t *testing.T) {
 		{[]int{64, 64, 64, 1}, 16, true},
 		{[]int{2, 3, 3, 1}, 256, false},
 		{[]int{784, 256, 256, 10}, 16, false},
-		{[]int{32, 256, 256, 2}, 256, false}, // elementwise work split in two
+		{[]int{32, 1024, 1024, 2}, 512, false}, // elementwise work split in two (parallelMin)
 	} {
 		t.Run(benchName(tc.sizes, tc.bs), func(t *testing.T) {
 			if !tc.pure && !native {
@@ -118,14 +118,18 @@ func TestNoAllocs(t *testing.T) {
 
 // TestElementwiseSameBits checks that splitting the elementwise work among
 // goroutines changes no bit: a gradient and a step of a network whose
-// layers hold 256×256 values, with GOMAXPROCS 1 (no split) and 2. Not
+// layers hold 512×1024 activations and 1024×1024 weights, twice parallelMin
+// or more, with GOMAXPROCS 1 (no split) and 2. Not
 // parallel: it sets GOMAXPROCS, which parallel tests would see.
 func TestElementwiseSameBits(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	var got [2][]float64
 	for i, procs := range []int{1, 2} {
 		runtime.GOMAXPROCS(procs)
-		net, b := benchNet([]int{32, 256, 256, 2}, 256)
+		net, b := benchNet([]int{32, 1024, 1024, 2}, 512)
+		if 512*1024 < 2*parallelMin {
+			t.Fatal("the layers are too small to be split")
+		}
 		g := make([]float64, net.NumParams())
 		net.Gradient(g, b)
 		net.Step(0.5, b)

@@ -15,10 +15,16 @@ import (
 // GOMAXPROCS grows) and wait on a channel; a part travels as a value, so a
 // call allocates nothing.
 
-// parallelMin is the smallest part worth a worker: 32768 elements take
-// about 0.1 ms (a sigmoid costs a few ns), against microseconds to wake a
-// goroutine.
-const parallelMin = 1 << 30
+// parallelMin is the smallest part worth a worker: 2¹⁸ elements take 0.2 to
+// 0.5 ms in the vector kernels (a sigmoid costs 1 to 2 ns, an update is
+// bound by memory), against microseconds to wake a goroutine. Smaller parts
+// lost: with the native matrix product, OpenBLAS's idle thread spins on the
+// second core between products, and a worker there has to share it. On the
+// 2-core test machine (BenchmarkStep -cpu 2, [1024 1024 1024 1024] batch
+// 256, OpenBLAS with 2 threads) a step took 66 ms with parts of 2¹⁵, 58 to
+// 62 ms with 2¹⁸ and 64 to 66 ms with everything on one core; at [784 256
+// 256 10] the three were within the noise (5.4 to 6.3 ms).
+const parallelMin = 1 << 18
 
 // elemOp says what an elemJob computes on its part [lo, hi).
 type elemOp int
