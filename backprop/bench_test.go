@@ -37,7 +37,11 @@ func benchNet(sizes []int, bs int) (*Network, Batch) {
 // benchThreads gives the native library as many threads as GOMAXPROCS, so
 // that go test -cpu 1,2 runs each benchmark on one core and on two, as the
 // PyTorch peer's --threads 1 2 does (it sets torch's and OpenBLAS's threads
-// together). It leaves that count set.
+// together). It leaves that count set. Give -cpu one value per process:
+// with a list, Go 1.26 ran the first measurement of these b.Loop
+// sub-benchmarks at the process's GOMAXPROCS (2), under the name of the
+// list's first value (1), so that one "1 thread" line of each was a 2-thread
+// one (scripts/bench.sh runs each count in its own process).
 func benchThreads(b *testing.B) {
 	if blas.Available() {
 		if err := blas.SetThreads(runtime.GOMAXPROCS(0)); err != nil {

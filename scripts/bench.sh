@@ -59,12 +59,18 @@ start=$SECONDS
 # gobench MODE COUNT PATTERN: our backprop benchmarks matching PATTERN on 1
 # and 2 threads (GOMAXPROCS and OpenBLAS's threads, as torch_mlp.py's
 # --threads), COUNT runs each, with OpenBLAS (MODE native) or in pure Go
-# (MODE pure, GRADCHECK_BLAS=go), appended to go-MODE.txt.
+# (MODE pure, GRADCHECK_BLAS=go), appended to go-MODE.txt. Each thread
+# count runs in its own process: go test -cpu 1,2 runs the first measurement
+# of each b.Loop sub-benchmark at the process's GOMAXPROCS, whatever -cpu
+# says (seen with Go 1.26: the "-cpu 1" line of the first count ran on two
+# threads, 62 ms a step where one thread takes 95).
 gobench() {
 	local envs=()
 	[ "$1" = pure ] && envs=(GRADCHECK_BLAS=go)
-	step env "${envs[@]}" $GO test -run NONE -bench "'$3'" -benchmem -cpu 1,2 -count "$2" ./backprop
-	env "${envs[@]}" $GO test -run NONE -bench "$3" -benchmem -cpu 1,2 -count "$2" ./backprop | tee -a "$out/go-$1.txt"
+	for cpu in 1 2; do
+		step env "${envs[@]}" $GO test -run NONE -bench "'$3'" -benchmem -cpu $cpu -count "$2" ./backprop
+		env "${envs[@]}" $GO test -run NONE -bench "$3" -benchmem -cpu $cpu -count "$2" ./backprop | tee -a "$out/go-$1.txt"
+	done
 }
 # torchmlp NAME SIZES BATCH: PyTorch's step, forward and forward+backward,
 # on 1 and 2 threads.
