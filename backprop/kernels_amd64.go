@@ -39,6 +39,16 @@ func addToVector(dst, src []float64) int {
 	return len(dst) &^ 3
 }
 
+// scaledDiffAVX2 does scaledDiff's work on the first len(dst) &^ 3 elements.
+//
+//go:noescape
+func scaledDiffAVX2(dst, a, y []float64, s float64)
+
+func scaledDiffVector(dst, a, y []float64, s float64) int {
+	scaledDiffAVX2(dst, a, y, s)
+	return len(dst) &^ 3
+}
+
 func sigmoidExpVector(dst, e, z []float64) int { return sigmoidExpAVX2(dst, e, z) }
 
 func sigmoidDerivVector(d, z, fz, e []float64) int {

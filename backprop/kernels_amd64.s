@@ -186,3 +186,28 @@ addloop:
 adddone:
 	VZEROUPPER
 	RET
+
+// func scaledDiffAVX2(dst, a, y []float64, s float64)
+TEXT ·scaledDiffAVX2(SB), NOSPLIT, $0-80
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ a_base+24(FP), SI
+	MOVQ y_base+48(FP), DX
+	VBROADCASTSD s+72(FP), Y0
+	ANDQ $~3, CX
+	XORQ AX, AX
+
+difloop:
+	CMPQ AX, CX
+	JGE  difdone
+	// s·(a − y)
+	VMOVUPD (SI)(AX*8), Y1
+	VSUBPD  (DX)(AX*8), Y1, Y1
+	VMULPD  Y1, Y0, Y1
+	VMOVUPD Y1, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     difloop
+
+difdone:
+	VZEROUPPER
+	RET

@@ -93,6 +93,16 @@ func TestKernelsMatchGo(t *testing.T) {
 			}
 		}
 
+		diff := make([]float64, n)
+		y := kernelInputs(rng, n)
+		s := rng.NormFloat64()
+		scaledDiff(diff, z, y, s)
+		for i := range diff {
+			if want := s * (z[i] - y[i]); !sameBits(diff[i], want) {
+				t.Fatalf("%v·(%v − %v) (index %d of %d): kernel %v, Go %v", s, z[i], y[i], i, n, diff[i], want)
+			}
+		}
+
 		eta := rng.Float64() * math.Pow(10, float64(rng.IntN(6)-3))
 		theta := kernelInputs(rng, n)
 		wt := append([]float64(nil), theta...)

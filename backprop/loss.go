@@ -43,6 +43,19 @@ func ParseLoss(s string) (Loss, error) {
 	return 0, fmt.Errorf("unknown loss %q (want one of %s)", s, strings.Join(lossNames[:], ", "))
 }
 
+// scaledDiff sets dst[k] = s·(a[k] − y[k]) for every k, in a vector kernel
+// where the CPU has AVX2 (the same two roundings, four at a time).
+func scaledDiff(dst, a, y []float64, s float64) {
+	a, y = a[:len(dst)], y[:len(dst)]
+	k := 0
+	if useVector {
+		k = scaledDiffVector(dst, a, y, s)
+	}
+	for ; k < len(dst); k++ {
+		dst[k] = s * (a[k] - y[k])
+	}
+}
+
 // sampleError is SampleError[Real] with the squared error written out in
 // float64, operation for operation (TestSampleErrorFloat64): the generic
 // code's calls through a dictionary cost about 5 ns an element, a third of a
@@ -100,9 +113,7 @@ func SampleError[T Scalar[T]](l Loss, a []T, y []float64) T {
 func (l Loss) outputGrad(dst, a, y []float64, scale float64) {
 	switch l {
 	case SquaredError:
-		for k := range a {
-			dst[k] = scale * 2 * (a[k] - y[k])
-		}
+		scaledDiff(dst, a, y, scale*2)
 	case SoftmaxCrossEntropy:
 		// ∂e/∂a_j = softmax(a)_j·Σ_k y_k − y_j.
 		m := a[0]
