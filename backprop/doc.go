@@ -71,8 +71,25 @@
 // [Batch]. [Network] implements it; so can a user's own model in a dozen
 // lines (see the package example).
 //
+// # Speed
+//
+// The matrix products go through gonum's BLAS interface, which package blas
+// points at OpenBLAS where it is installed. The elementwise work (the
+// sigmoid and its derivative, the output gradient, the bias sums, the
+// update) runs in AVX2 kernels where the CPU has AVX2 and FMA
+// (kernels_amd64.s), which compute each element with the same IEEE
+// operations in the same order as the Go loops, math.Exp's included, so
+// that the results are the same bits with and without them
+// (TestKernelsMatchGo); the build tag noasm leaves only the Go loops. Large
+// elementwise arrays are split among GOMAXPROCS goroutines. A Network's
+// buffers are reused: a training step allocates nothing once they have
+// grown to the batch.
+//
 // # Determinism
 //
 // Everything random takes a seed (math/rand/v2 PCG). The same seed gives the
-// same bits: initial weights, shuffling orders and hence trained weights.
+// same bits: initial weights, shuffling orders and hence trained weights. On
+// one machine and one BLAS library the whole computation is deterministic
+// too; other libraries, or another GOMAXPROCS where OpenBLAS splits products
+// differently, may change the last bits of the products.
 package backprop
