@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
@@ -47,12 +49,13 @@ func (c *checkFlags) settings() (*numgrad.CheckSettings, error) {
 }
 
 func runCheck(e *env, args []string) error {
-	fs := newFlags(e, "check", "--model M --data D [--claimed G] [--method central|richardson|complex|dual|fast] [--projections k] [--seed S] [--step c] [--json]")
+	fs := newFlags(e, "check", "--model M --data D [--claimed G] [--method central|richardson|complex|dual|fast] [--projections k] [--seed S] [--step c] [--device cpu|gpu] [--json]")
 	var in inputs
 	var cf checkFlags
 	in.register(fs)
 	cf.register(fs)
 	claimedPath := registerClaimed(fs)
+	device := fs.String("device", "cpu", "check the gradient computed on `cpu` or gpu (GPU 0, float64, its cost differentiated numerically; without a GPU a note says why and the CPU computes)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -65,10 +68,28 @@ func runCheck(e *env, args []string) error {
 		return err
 	}
 	if *claimedPath != "" {
+		if !strings.EqualFold(strings.TrimSpace(*device), "cpu") {
+			return errors.New("--device: a --claimed gradient was computed elsewhere; only the model's own gradient is computed on a device")
+		}
 		return checkClaimedFile(e, net, d, *claimedPath, s, cf.asJSON)
 	}
-	r, err := checkGradient(net, backprop.All(d), nil, s)
+	m, done, err := modelOn(e, *device, net)
 	if err != nil {
+		return err
+	}
+	b := backprop.All(d)
+	if m != backprop.Model(net) && s.Reference == nil {
+		// A GPU model has no complex or dual extension; the exact reference is the
+		// CPU network's of the same function at the same parameters.
+		switch s.Method {
+		case numgrad.MethodComplex:
+			s.Reference = numgrad.NetworkComplexStep(net, b)
+		case numgrad.MethodDual:
+			s.Reference = numgrad.NetworkDual(net, b)
+		}
+	}
+	r, err := numgrad.CheckModel(m, b, s)
+	if err = errors.Join(err, done()); err != nil {
 		return err
 	}
 	if cf.asJSON {

@@ -16,6 +16,19 @@ func deviceFlag(fs *flag.FlagSet) *string {
 	return fs.String("device", "cpu", "compute on `cpu` or gpu (GPU 0, float64; without a GPU a note says why and the CPU computes)")
 }
 
+// openGPU opens GPU 0 (or e.openGPU's device) and returns it with what closes it.
+// Without a usable GPU the error wraps cuda.ErrUnavailable.
+func openGPU(e *env) (*gpu.Device, func() error, error) {
+	if e.openGPU != nil {
+		return e.openGPU()
+	}
+	d, err := gpu.Open(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, d.Close, nil
+}
+
 // modelOn returns the model that computes net's cost and gradient on device ("cpu" or
 // "gpu"), and done, to call when finished with it: done copies the model's parameters
 // back into net, so that net holds what training changed, and frees the device. On "gpu"
@@ -29,7 +42,7 @@ func modelOn(e *env, device string, net *backprop.Network) (m backprop.Model, do
 	default:
 		return nil, nil, fmt.Errorf("--device: unknown device %q (want cpu or gpu)", device)
 	}
-	g, err := gpu.New(net, nil)
+	dev, closeDev, err := openGPU(e)
 	if errors.Is(err, cuda.ErrUnavailable) {
 		fmt.Fprintf(e.stderr, "no GPU found: %s; computing on the CPU\n", noGPUReason(err))
 		return net, func() error { return nil }, nil
@@ -37,14 +50,18 @@ func modelOn(e *env, device string, net *backprop.Network) (m backprop.Model, do
 	if err != nil {
 		return nil, nil, fmt.Errorf("--device gpu: %w", err)
 	}
+	g, err := gpu.New(net, &gpu.Settings{Device: dev})
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("--device gpu: %w", err), closeDev())
+	}
 	return g, func() (err error) {
 		defer func() {
 			if r := recover(); r != nil { // ParamsTo panics if the device fails
-				err = errors.Join(fmt.Errorf("--device gpu: %v", r), g.Close())
+				err = errors.Join(fmt.Errorf("--device gpu: %v", r), g.Close(), closeDev())
 			}
 		}()
 		net.SetParams(g.ParamsTo(nil))
-		return g.Close()
+		return errors.Join(g.Close(), closeDev())
 	}, nil
 }
 

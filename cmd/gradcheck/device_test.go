@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/gradcheck/gradcheck/datasets"
 	"github.com/gradcheck/gradcheck/gpu"
 	"github.com/gradcheck/gradcheck/gpu/cuda"
+	"github.com/gradcheck/gradcheck/gpu/cuda/fakedriver"
+	"github.com/gradcheck/gradcheck/gpu/kernels"
 )
 
 func TestModelOnCPU(t *testing.T) {
@@ -87,5 +90,107 @@ func TestDeviceFlag(t *testing.T) {
 	}
 	if got := noGPUReason(errors.New("other")); got != "other" {
 		t.Errorf("noGPUReason(other) = %q", got)
+	}
+}
+
+// fakeGPU returns an openGPU hook that opens package fakedriver's GPU, with Go bodies for
+// the kernels, and the fake itself (tracing its launches), so that the GPU paths of the
+// command run without a GPU. The test fails if the fake faults.
+func fakeGPU(t *testing.T) (func() (*gpu.Device, func() error, error), *fakedriver.GPU) {
+	t.Helper()
+	g := fakedriver.New()
+	fakedriver.InstallKernels(g)
+	g.Trace(true)
+	t.Cleanup(func() {
+		if f := g.Fault(); f != nil {
+			t.Errorf("the fake GPU faulted: %v", f)
+		}
+	})
+	return func() (*gpu.Device, func() error, error) {
+		ctx, err := g.Open()
+		if err != nil {
+			return nil, nil, err
+		}
+		d, err := gpu.OnContext(ctx)
+		if err != nil {
+			return nil, nil, errors.Join(err, ctx.Close())
+		}
+		return d, func() error { return errors.Join(d.Close(), ctx.Close()) }, nil
+	}, g
+}
+
+// gradcheckOn runs the command with open as its GPU.
+func gradcheckOn(open func() (*gpu.Device, func() error, error), args ...string) (stdout, stderr string, code int) {
+	var o, e bytes.Buffer
+	code = run(&env{stdout: &o, stderr: &e, openGPU: open}, args)
+	return o.String(), e.String(), code
+}
+
+// check --device gpu checks the GPU's own gradient: on the fake GPU the kernels run (the
+// launches are counted), the verdict is right, and the device is given back.
+func TestCheckOnGPU(t *testing.T) {
+	model, data := writeFixture(t, t.TempDir())
+	open, g := fakeGPU(t)
+	// complex and dual take the CPU network's extension as the exact reference.
+	for _, method := range []string{"central", "richardson", "complex", "dual", "fast"} {
+		out, errs, code := gradcheckOn(open, "check", "--model", model, "--data", data, "--device", "gpu", "--method", method)
+		if code != 0 || errs != "" || !strings.Contains(out, "verdict: RIGHT") {
+			t.Fatalf("%s: exit %d, stderr %q:\n%s", method, code, errs, out)
+		}
+	}
+	if n := len(g.Launches()); n == 0 {
+		t.Error("no kernel ran on the GPU")
+	}
+	if live, used := g.Live(), g.Used(); live != 0 || used != 0 {
+		t.Errorf("after the check the fake GPU holds %d allocations, %d bytes", live, used)
+	}
+	if _, _, contexts := g.Held(); contexts != 0 {
+		t.Errorf("after the check %d contexts are open", contexts)
+	}
+}
+
+// A GPU whose activation-derivative kernel does nothing computes a wrong gradient (its
+// cost is unchanged): check --device gpu must say so, with exit code 1, which shows it
+// checks the GPU's gradient and not the CPU's.
+func TestCheckOnGPUFindsWrongGradient(t *testing.T) {
+	model, data := writeFixture(t, t.TempDir())
+	open, g := fakeGPU(t)
+	g.Define(kernels.F64.ActBwd, func(fakedriver.Mem, fakedriver.Launch) error { return nil })
+	for _, method := range []string{"central", "complex"} {
+		out, errs, code := gradcheckOn(open, "check", "--model", model, "--data", data, "--device", "gpu", "--method", method)
+		if code != 1 || !strings.Contains(out, "verdict: WRONG") {
+			t.Fatalf("%s: exit %d, stderr %q, want 1 and a wrong verdict:\n%s", method, code, errs, out)
+		}
+	}
+}
+
+func TestCheckDeviceErrors(t *testing.T) {
+	dir := t.TempDir()
+	model, data := writeFixture(t, dir)
+	open, _ := fakeGPU(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--device", "tpu"}, `--device: unknown device "tpu"`},
+		{[]string{"--device", "gpu", "--claimed", filepath.Join(dir, "g.json")}, "--device: a --claimed gradient was computed elsewhere"},
+	} {
+		args := append([]string{"check", "--model", model, "--data", data}, tc.args...)
+		_, errs, code := gradcheckOn(open, args...)
+		if code != 2 || !strings.Contains(errs, tc.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line with %q", tc.args, code, errs, tc.want)
+		}
+	}
+}
+
+// Without a GPU, check --device gpu says why on stderr and checks on the CPU.
+func TestCheckNoGPU(t *testing.T) {
+	model, data := writeFixture(t, t.TempDir())
+	none := func() (*gpu.Device, func() error, error) {
+		return nil, nil, fmt.Errorf("gpu: %w: cannot open libcuda.so.1", cuda.ErrUnavailable)
+	}
+	out, errs, code := gradcheckOn(none, "check", "--model", model, "--data", data, "--device", "gpu")
+	if code != 0 || errs != "no GPU found: cannot open libcuda.so.1; computing on the CPU\n" || !strings.Contains(out, "verdict: RIGHT") {
+		t.Errorf("exit %d, stderr %q:\n%s", code, errs, out)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/gradcheck/gradcheck/blas"
+	"github.com/gradcheck/gradcheck/gpu"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -38,6 +39,10 @@ func register(c *command) { commands[c.name] = c }
 type env struct {
 	stdout, stderr io.Writer
 	terminal       bool
+	// openGPU, if not nil, replaces gpu.Open(0) for --device gpu and the
+	// report's GPU columns; the tests run those on package fakedriver's
+	// GPU. It returns the device and what closes it.
+	openGPU func() (*gpu.Device, func() error, error)
 }
 
 // errCheckFailed marks a completed check whose verdict is "wrong": exit 1.
