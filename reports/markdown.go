@@ -86,8 +86,10 @@ func (r *Report) summary(p func(string, ...any)) {
 	}
 	if r.GPUFound {
 		p("- **GPU**: %s; its gradient is the method `gpu-backprop` in every table.\n", r.Machine.GPU)
+	} else if r.Machine.GPU != "" {
+		p("- **GPU**: %s, so there are no GPU columns.\n", r.Machine.GPU)
 	} else {
-		p("- **GPU**: no GPU found (no GPU backend is linked into this build of the report; the hook is `reports.Settings.GPU`), so there are no GPU columns.\n")
+		p("- **GPU**: no GPU found (no GPU was given to the report: `reports.Settings.GPU`), so there are no GPU columns.\n")
 	}
 	p("\n")
 }
@@ -163,7 +165,7 @@ func (r *Report) machineSection(p func(string, ...any)) {
 		m.CPU, m.Cores, m.GOMAXPROCS, m.OS, m.Go, m.BLAS, r.Clock, m.Commit, r.Seed)
 	p("| load average (1, 5, 15 min) | at start %s, at end %s |\n", loads(m.Load), loads(r.LoadEnd))
 	gpu := "no GPU found"
-	if r.GPUFound {
+	if m.GPU != "" {
 		gpu = m.GPU
 	}
 	p("| GPU | %s |\n\n", gpu)

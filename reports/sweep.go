@@ -79,6 +79,9 @@ type Settings struct {
 	Progress func(done, total int, what string)
 	// GPU, if not nil, adds the GPU's gradient to every sweep.
 	GPU GPU
+	// NoGPU says, where GPU is nil, why no GPU was found ("cannot open
+	// libcuda.so.1: …"); the report quotes it.
+	NoGPU string
 	// Command is the command line that reproduces the run, for the report.
 	Command string
 }
@@ -221,6 +224,9 @@ func Run(s *Settings) (*Report, error) {
 	}
 	r := &Report{Machine: machine(), Clock: WallClock, Seed: set.Seed, Quick: set.Quick, Budget: t.budget, Target: t.target, Sweeps: sweeps,
 		Started: time.Now(), Command: set.Command, GPUFound: set.GPU != nil, methods: ms}
+	if set.GPU == nil && set.NoGPU != "" {
+		r.Machine.GPU = "no GPU found: " + set.NoGPU
+	}
 	if set.GPU != nil {
 		r.Machine.GPU = set.GPU.Name()
 	}

@@ -7,6 +7,9 @@ import (
 	"math"
 	"strings"
 
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/gpu"
+	"github.com/gradcheck/gradcheck/gpu/cuda"
 	"github.com/gradcheck/gradcheck/reports"
 )
 
@@ -14,7 +17,7 @@ func init() {
 	register(&command{name: "report", summary: "measure what the chain rule saves over per-weight methods; write a report", run: runReport})
 }
 
-func runReport(e *env, args []string) error {
+func runReport(e *env, args []string) (err error) {
 	fs := newFlags(e, "report", "[--out DIR] [--quick] [--max-seconds N]")
 	out := fs.String("out", "report", "write report.md, results.csv, results.json and the plots into `DIR`")
 	quick := fs.Bool("quick", false, "run the small sweep (seconds, for CI) instead of the default (about a minute)")
@@ -38,8 +41,19 @@ func runReport(e *env, args []string) error {
 		cmd = append(cmd, fmt.Sprintf("--max-seconds %g", *maxSec))
 	}
 	s := &reports.Settings{Quick: *quick, MaxSeconds: *maxSec, Command: strings.Join(cmd, " ")}
-	// The GPU port plugs in here: s.GPU = <its reports.GPU>, when a device
-	// is found. Until then the report says that no GPU was found.
+	// With a GPU every sweep gains its gradient as a column; without one the
+	// report says why.
+	dev, closeDev, err := openGPU(e)
+	switch {
+	case errors.Is(err, cuda.ErrUnavailable):
+		s.NoGPU = noGPUReason(err)
+	case err != nil:
+		return fmt.Errorf("GPU: %w", err)
+	default:
+		cols := &gpuColumns{dev: dev}
+		defer func() { err = errors.Join(err, cols.close(), closeDev()) }()
+		s.GPU = cols
+	}
 	if e.terminal {
 		s.Progress = func(done, total int, what string) { progressBar(e, done, total, what) }
 	}
@@ -66,4 +80,34 @@ func progressBar(e *env, done, total int, what string) {
 		n = done * cells / total
 	}
 	fmt.Fprintf(e.stderr, "\r\033[K[%s%s] %d/%d %s", strings.Repeat("#", n), strings.Repeat(".", cells-n), done, total, what)
+}
+
+// gpuColumns is the report's GPU (reports.GPU): each Prepare puts one network
+// on the device, and close frees them all once the report is done.
+type gpuColumns struct {
+	dev  *gpu.Device
+	nets []*gpu.Network
+}
+
+func (c *gpuColumns) Name() string { return c.dev.String() }
+
+func (c *gpuColumns) Prepare(net *backprop.Network, b backprop.Batch) (func(dst []float64) error, error) {
+	g, err := gpu.New(net, &gpu.Settings{Device: c.dev})
+	if err != nil {
+		return nil, err
+	}
+	c.nets = append(c.nets, g)
+	return func(dst []float64) error {
+		_, err := g.Gradient(dst, b)
+		return err
+	}, nil
+}
+
+func (c *gpuColumns) close() error {
+	var errs []error
+	for _, g := range c.nets {
+		errs = append(errs, g.Close())
+	}
+	c.nets = nil
+	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gradcheck/gradcheck/gpu"
+	"github.com/gradcheck/gradcheck/gpu/cuda"
 	"github.com/gradcheck/gradcheck/reports"
 )
 
@@ -140,5 +143,60 @@ func TestProgressBar(t *testing.T) {
 	want := "\r\033[K[#########.....................] 3/10 width backprop w=4 L=2 B=4"
 	if got := b.String(); got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// With a GPU (the fake driver's) every sweep gains the GPU's gradient: the report names
+// the device and results.csv has a gpu-backprop row for each size; every network is
+// freed afterwards. Without one, the report quotes why.
+func TestReportGPUColumns(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "out")
+	open, g := fakeGPU(t)
+	_, stderr, code := gradcheckOn(open, "report", "--quick", "--out", dir)
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "its gradient is the method `gpu-backprop` in every table") {
+		t.Errorf("report.md does not name the GPU columns:\n%s", md)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, want := strings.Count(string(b), ","+reports.GPUBackprop+","), 0
+	for _, sw := range reports.QuickSweeps() {
+		want += len(sw.Shapes)
+	}
+	if rows != want {
+		t.Errorf("results.csv has %d gpu-backprop rows, want one per size of the quick sweeps, %d", rows, want)
+	}
+	if len(g.Launches()) == 0 {
+		t.Error("no kernel ran on the GPU")
+	}
+	if live := g.Live(); live != 0 {
+		t.Errorf("after the report the fake GPU holds %d allocations", live)
+	}
+	if _, _, contexts := g.Held(); contexts != 0 {
+		t.Errorf("after the report %d contexts are open", contexts)
+	}
+
+	none := func() (*gpu.Device, func() error, error) {
+		return nil, nil, fmt.Errorf("gpu: %w: cannot open libcuda.so.1", cuda.ErrUnavailable)
+	}
+	dir = filepath.Join(t.TempDir(), "out")
+	if _, stderr, code := gradcheckOn(none, "report", "--quick", "--out", dir); code != 0 || stderr != "" {
+		t.Fatalf("without a GPU: exit %d, stderr %q", code, stderr)
+	}
+	md, err = os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "no GPU found: cannot open libcuda.so.1, so there are no GPU columns") {
+		t.Errorf("report.md does not say why there is no GPU:\n%s", md)
 	}
 }
