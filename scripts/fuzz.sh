@@ -38,6 +38,8 @@ for dir in $(go list -f '{{.Dir}}' "${pkgs[@]}"); do
 		pkg=$(cd "$dir" && go list .)
 		echo "== fuzz $pkg $t for $dur"
 		log=$(mktemp)
+		corpus="$dir/testdata/fuzz/$t"
+		before=$(ls "$corpus" 2>/dev/null)
 		start=$SECONDS
 		(cd "$dir" && go test . -run '^$' -fuzz "^$t\$" -fuzztime "$dur" -fuzzminimizetime "$minimize") 2>&1 | tee "$log"
 		status=${PIPESTATUS[0]}
@@ -52,6 +54,17 @@ for dir in $(go list -f '{{.Dir}}' "${pkgs[@]}"); do
 			rate=$((execs / secs))
 		fi
 		verdict=ok
+		# Go 1.26's fuzzing coordinator can fail a run whose -fuzztime ends
+		# while a worker is mid-call, with "context deadline exceeded" and no
+		# failing input (golang.org/issue/75804, fixed in Go 1.27): seen here
+		# on FuzzFlags and FuzzTrain in 5-second runs. Such a run found
+		# nothing; it counts as passed, and the summary says so. A real
+		# failure writes its input under testdata/fuzz/$t and says so.
+		if [ "$status" -ne 0 ] && grep -q '^    context deadline exceeded$' "$log" &&
+			! grep -q 'Failing input written' "$log" && [ "$(ls "$corpus" 2>/dev/null)" = "$before" ]; then
+			status=0
+			verdict="ok (Go deadline race, golang.org/issue/75804)"
+		fi
 		if [ "$status" -ne 0 ]; then
 			verdict=FAIL
 			failed+=("$pkg $t")
