@@ -86,16 +86,16 @@
 // 53 ms on 1 thread and 47 to 116 ms on 2 (numpy, on the same library, 50
 // to 75 and 75 to 115 ms).
 //
-// Called from Go, OpenBLAS's threads are interrupted more often than when
-// called from C or Python: while a goroutine is in a foreign call the Go
-// runtime's monitor thread wakes every 20 µs at first, backing off to 10 ms
-// (golang.org/issue/18236), and idle threads of the runtime are woken and
-// parked around the calls; each time one of them runs it takes a core from
-// an OpenBLAS thread, and the other waits for it. Measured on the 2-core
-// test machine, the eight products of a [784 256 256 10] training step at
-// batch 256 on 2 threads made about 8,000 context switches a second from Go
-// and about 50 from PyTorch, and took 4.6 to 5.2 ms (10th percentile to
-// median) against PyTorch's 4.3: the same library and arguments, about 10%
-// slower. On 1 thread, where no OpenBLAS thread waits for another, the two
-// are level.
+// Called from Go, OpenBLAS's threads can be interrupted more often than when
+// called from C or Python. A goroutine that the scheduler has not switched
+// for 10 ms is due for preemption; if it is then in a foreign call, the
+// runtime's monitor thread (sysmon) takes its P and goes back to waking
+// every 20 µs (golang.org/issue/18236), and each wake-up takes a core from an
+// OpenBLAS thread while the other waits for it. A training loop of products
+// and arithmetic never yields by itself, so Dgemm and Sgemm yield
+// (runtime.Gosched) before every product of 2²² multiply-adds or more, which
+// keeps sysmon asleep (see yieldBefore). Measured on the 2-core test machine
+// with OpenBLAS on 2 threads: before that change, the eight products of a
+// [784 256 256 10] batch-256 training step made about 8,000 context switches
+// a second against PyTorch's 50, and took 4.6 to 5.2 ms against its 4.3.
 package blas
