@@ -23,7 +23,11 @@ import (
 // 2-core test machine (BenchmarkStep -cpu 2, [1024 1024 1024 1024] batch
 // 256, OpenBLAS with 2 threads) a step took 66 ms with parts of 2¹⁵, 58 to
 // 62 ms with 2¹⁸ and 64 to 66 ms with everything on one core; at [784 256
-// 256 10] the three were within the noise (5.4 to 6.3 ms).
+// 256 10] the three were within the noise (5.4 to 6.3 ms). Once package
+// blas yielded before large products, which keeps the runtime's monitor
+// thread from interrupting OpenBLAS, parts of 2¹⁵, 2¹⁷, 2¹⁸ and serial work
+// all took 54.9 to 57 ms and 4.9 to 5.4 ms: the threshold no longer matters
+// there, and 2¹⁸ stays.
 const parallelMin = 1 << 18
 
 // elemOp says what an elemJob computes on its part [lo, hi).
