@@ -276,6 +276,12 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 		}
 	}
 	net, isNet := m.(*backprop.Network)
+	// The exact reference also settles what finite differences cannot (see
+	// arbitrate): the caller's, or for a smooth network the complex step.
+	p.arbiter = set.Reference
+	if p.arbiter == nil && isNet && !hasKink(net.Config()) {
+		p.arbiter = NetworkComplexStep(net, b)
+	}
 	if p.ref == nil && set.Method.exact() {
 		if !isNet {
 			return nil, fmt.Errorf("numgrad: method %v needs a *backprop.Network or CheckSettings.Reference", set.Method)

@@ -1,0 +1,72 @@
+package numgrad
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gradcheck/gradcheck/backprop"
+)
+
+// extremeGain returns a smooth network of extreme gain on one sample, on
+// which central differences cannot settle one component: θ₂₃, a weight
+// behind a tanh that a weight of 10⁴ saturates, has derivative 0, but every
+// step of the sweep is rounding-dominated (property AgreesWithNumgrad's
+// reproducer, found by rapid).
+func extremeGain(t *testing.T) (*backprop.Network, backprop.Batch) {
+	t.Helper()
+	net := backprop.MustNew(backprop.Config{Sizes: []int{3, 3, 4, 2}, Activations: []backprop.Activation{backprop.Identity, backprop.Identity, backprop.Tanh}, Loss: backprop.SoftmaxCrossEntropy})
+	th := make([]float64, net.NumParams())
+	th[11], th[35] = 1982.5, 10000 // layer 0 bias 2, layer 2 weight [1][3]
+	th[36], th[37] = 1, 1           // layer 2 biases
+	net.SetParams(th)
+	d := &backprop.Dataset{N: 1, In: 3, Out: 2, X: []float64{1, 1, 1}, Y: []float64{1, 1}}
+	return net, backprop.All(d)
+}
+
+// On a smooth network the complex step settles what the finite differences
+// cannot: the right gradient passes, and the component's note says how.
+func TestArbitratePassesRightGradient(t *testing.T) {
+	net, b := extremeGain(t)
+	r, err := CheckModel(net, b, &CheckSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() {
+		t.Fatalf("a right gradient failed: %+v", r.Worst(1))
+	}
+	c := r.Components[23]
+	if c.Status != Pass || !strings.Contains(c.Note, "finite differences could not settle it") || !strings.Contains(c.Note, "complex reference 0 agrees") {
+		t.Errorf("component 23: %+v; want a pass settled by the complex reference", c)
+	}
+	// Without the reference (a model that is not a *backprop.Network, here
+	// a wrapper) the same check cannot settle it: the arbiter is what
+	// passes it.
+	r, err = CheckModel(wrapped{net}, b, &CheckSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || r.Components[23].Status != Fail {
+		t.Errorf("without a reference component 23 is %v; the test no longer exercises the arbiter", r.Components[23].Status)
+	}
+}
+
+// A wrong component stays wrong, and the reference confirms it.
+func TestArbitrateConfirmsWrongGradient(t *testing.T) {
+	net, b := extremeGain(t)
+	g := make([]float64, net.NumParams())
+	if _, err := net.Gradient(g, b); err != nil {
+		t.Fatal(err)
+	}
+	g[23] = 0.5
+	r, err := CheckClaimed(net, b, g, &CheckSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Components[23]
+	if r.OK() || c.Status != Fail || !strings.Contains(c.Note, "the complex reference 0 confirms the failure") {
+		t.Errorf("a wrong component: OK %v, %+v; want a failure the complex reference confirms", r.OK(), c)
+	}
+}
+
+// wrapped hides a network's type from CheckModel (no reference).
+type wrapped struct{ *backprop.Network }
