@@ -70,3 +70,37 @@ func TestArbitrateConfirmsWrongGradient(t *testing.T) {
 
 // wrapped hides a network's type from CheckModel (no reference).
 type wrapped struct{ *backprop.Network }
+
+// A right gradient whose components are small differences of large terms
+// (a confident softmax, p·Σy − y with y = (6e-8, 1), behind weights of 10
+// and 4·10³) carries a rounding error of 1.1e-12 in a component of 6e-4,
+// above the allowance for terms of order one (2¹³·eps ≈ 9e-13) and below
+// 2γ_K times the scale of its terms (see termScale), which the check uses
+// for a *backprop.Network. Property AgreesWithNumgrad's reproducer, found by
+// rapid; the complex reference agrees with the analytic value to 1.9e-9
+// relative, so only the allowance was wrong.
+func TestTermScaleAllowsCancellation(t *testing.T) {
+	net := backprop.MustNew(backprop.Config{Sizes: []int{1, 2, 2, 2}, Activations: []backprop.Activation{backprop.Sigmoid, backprop.Identity, backprop.Identity}, Loss: backprop.SoftmaxCrossEntropy})
+	th := make([]float64, net.NumParams())
+	th[7], th[13] = 9.8446044921875, 4065.75
+	net.SetParams(th)
+	b := backprop.All(&backprop.Dataset{N: 1, In: 1, Out: 2, X: []float64{1}, Y: []float64{5.960464488641293e-08, 1}})
+	for _, m := range []Method{MethodCentral, MethodComplex} {
+		r, err := CheckModel(net, b, &CheckSettings{Method: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.OK() {
+			t.Errorf("%v: a right gradient failed: %+v", m, r.Worst(1))
+		}
+	}
+	scale, chain, err := termScale(net, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Layer 0's weight [1][0] (index 1) is 6e-4 made of terms of about
+	// 2·4065.75·9.84·σ′ ≈ 2e4.
+	if s := 2 * gammaN(chain, float64Eps) * scale[1]; !(s > 1.1e-12 && s < 1e-9) {
+		t.Errorf("allowance 2γ_K·M = %.3g for component 1 (M = %.3g, K = %d); want above the 1.1e-12 error and far below the component", s, scale[1], chain)
+	}
+}

@@ -282,6 +282,12 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 	if p.arbiter == nil && isNet && !hasKink(net.Config()) {
 		p.arbiter = NetworkComplexStep(net, b)
 	}
+	if isNet {
+		var err error
+		if p.scale, p.chain, err = termScale(net, b); err != nil {
+			return nil, err
+		}
+	}
 	if p.ref == nil && set.Method.exact() {
 		if !isNet {
 			return nil, fmt.Errorf("numgrad: method %v needs a *backprop.Network or CheckSettings.Reference", set.Method)

@@ -28,7 +28,12 @@ type problem struct {
 	// arbiter, if not nil, is an exact reference that settles the
 	// components the finite differences fail even after a step sweep (see
 	// arbitrate).
-	arbiter    Reference
+	arbiter Reference
+	// scale, if not nil, is the magnitude of the terms summed into each
+	// component of the analytic gradient, and chain the length of the
+	// longest chain of roundings among them (see termScale).
+	scale      []float64
+	chain      int
 	concurrent bool
 	batch      int
 	layout     backprop.Layout
@@ -310,12 +315,21 @@ func (c *checker) setTauA() {
 // ta returns the allowance for the rounding of component k's analytic
 // value: tauA, or 8 times the measured noise of that component of the
 // model's gradient where that is larger (the rounding at x is one draw of
-// that noise; 8σ is 5.7 standard deviations of a difference of two).
+// that noise; 8σ is 5.7 standard deviations of a difference of two), or,
+// where the scale of its terms is known and larger, 2γ_K times that scale:
+// the rounding bound of the analytic value and of an exact reference, each
+// γ_K·M (see termScale).
 func (c *checker) ta(k int) float64 {
-	if c.gnoise == nil {
-		return c.tauA
+	t := c.tauA
+	if c.gnoise != nil {
+		t = math.Max(t, 8*c.gnoise[c.idx[k]])
 	}
-	return math.Max(c.tauA, 8*c.gnoise[c.idx[k]])
+	if c.p.scale != nil {
+		if v := 2 * gammaN(c.p.chain, c.s.Eps) * c.p.scale[c.idx[k]]; finite(v) {
+			t = math.Max(t, v)
+		}
+	}
+	return t
 }
 
 // judge sets component k's numerical value, tolerance and verdict and
