@@ -66,7 +66,12 @@
 //   - for a model ([CheckModel], [CheckClaimed]) that allowance is at least
 //     8 times the measured noise of the model's own gradient component
 //     ([GradientNoise]): a component that is the small difference of large
-//     terms carries their rounding, which no fixed allowance knows.
+//     terms carries their rounding, which no fixed allowance knows;
+//   - for a *backprop.Network it is also at least 2γ_K·M_i, where M_i is the
+//     magnitude of the terms that backpropagation sums into component i (the
+//     backward pass in absolute values) and K the longest chain of roundings
+//     among them: the first-order bound on the rounding of the analytic value
+//     and of an exact reference alike.
 //
 // # The step sweep
 //
@@ -79,6 +84,18 @@
 // worst components as evidence ([Report.Sweeps]). At most
 // [CheckSettings.MaxResolve] components per group are swept; the rest of a
 // group with more failures is failed without.
+//
+// # When the finite differences cannot decide
+//
+// On a network of extreme gain no step may be both above f's rounding and
+// below its curvature: the sweep's best level is then rounding over h, and
+// the component fails though the gradient may be right. Where an exact
+// reference exists ([CheckSettings.Reference], or the complex step for a
+// smooth *backprop.Network), every component that still fails after its
+// sweep is compared with it within the analytic allowance alone: it passes
+// if they agree, its note saying that the finite differences could not
+// settle it, and otherwise stays failed with the reference's value in its
+// note, confirmed by a method without a step.
 //
 // # Kinks
 //
