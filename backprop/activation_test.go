@@ -22,7 +22,7 @@ func TestDerivMatchesDual(t *testing.T) {
 			if want.V != fz {
 				t.Errorf("%v(%g): dual value %g, float64 value %g", a, z, want.V, fz)
 			}
-			if math.Abs(got-want.D) > 8*eps*math.Abs(want.D) {
+			if !(math.Abs(got-want.D) <= 8*eps*math.Abs(want.D)) { // a NaN fails
 				t.Errorf("%v′(%g) = %g, dual numbers give %g", a, z, got, want.D)
 			}
 		}
@@ -32,18 +32,21 @@ func TestDerivMatchesDual(t *testing.T) {
 // TestActivateComplexStep checks that the complex step through Activate
 // gives the derivative: Im f(z+ih)/h has no subtraction, so with h = 1e-30
 // it is exact up to the rounding of the complex library functions (a few
-// ulps each); 16 ulps relative covers them.
+// ulps each); 16 ulps relative covers them. The arguments go into
+// saturation, past |z| = 355 where cmplx.Tanh's cosh overflows and it
+// returned NaN (Complex.Tanh).
 func TestActivateComplexStep(t *testing.T) {
 	t.Parallel()
 	const h = 1e-30
 	for _, a := range Activations() {
-		for _, z := range []float64{-3, -0.25, 0.25, 2, 30} {
+		for _, z := range []float64{-1e4, -400, -356, -21, -3, -0.25, 0.25, 2, 21, 30, 356, 400, 1e4} {
 			got := imag(complex128(Activate(a, Complex(complex(z, h))))) / h
 			want := a.Deriv(z, float64(Activate(a, Real(z))))
-			if math.Abs(got-want) > 16*eps*math.Abs(want) {
+			// Written as !(… <= …), so that a NaN fails.
+			if !(math.Abs(got-want) <= 16*eps*math.Abs(want)) {
 				t.Errorf("%v: complex step %g, Deriv %g at %g", a, got, want, z)
 			}
-			if re, f := real(complex128(Activate(a, Complex(complex(z, h))))), float64(Activate(a, Real(z))); math.Abs(re-f) > 16*eps*math.Abs(f) {
+			if re, f := real(complex128(Activate(a, Complex(complex(z, h))))), float64(Activate(a, Real(z))); !(math.Abs(re-f) <= 16*eps*math.Abs(f)) {
 				t.Errorf("%v: complex real part %g, float64 %g at %g", a, re, f, z)
 			}
 		}

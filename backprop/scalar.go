@@ -56,7 +56,21 @@ func (x Complex) Div(y Complex) Complex { return x / y }
 func (x Complex) Neg() Complex          { return -x }
 func (x Complex) Exp() Complex          { return Complex(cmplx.Exp(complex128(x))) }
 func (x Complex) Log() Complex          { return Complex(cmplx.Log(complex128(x))) }
-func (x Complex) Tanh() Complex         { return Complex(cmplx.Tanh(complex128(x))) }
+func (x Complex) Tanh() Complex {
+	re, im := real(x), imag(x)
+	if !(math.Abs(re) > 20) || math.IsInf(re, 0) {
+		return Complex(cmplx.Tanh(complex128(x)))
+	}
+	// cmplx.Tanh divides sinh 2re by cosh 2re + cos 2im, both infinite for
+	// |re| > 355, which gives NaN. With t = e^{−2|re|} the same quotient is
+	// sign(re)·(1 − t²)/(1 + t² + 2t·cos 2im), and the imaginary part,
+	// sin 2im/(cosh 2re + cos 2im), is 2t·sin 2im/(1 + t² + 2t·cos 2im):
+	// t underflows to 0 instead of the cosh overflowing. Beyond 20 the real
+	// part rounds to ±1, as math.Tanh does.
+	t := math.Exp(-2 * math.Abs(re))
+	d := 1 + t*t + 2*t*math.Cos(2*im)
+	return Complex(complex(math.Copysign((1-t*t)/d, re), 2*t*math.Sin(2*im)/d))
+}
 func (x Complex) Re() float64           { return real(x) }
 func (Complex) Const(c float64) Complex { return Complex(complex(c, 0)) }
 
