@@ -1,8 +1,13 @@
 package numgrad
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gradcheck/gradcheck/backprop"
 )
@@ -17,7 +22,7 @@ func extremeGain(t *testing.T) (*backprop.Network, backprop.Batch) {
 	net := backprop.MustNew(backprop.Config{Sizes: []int{3, 3, 4, 2}, Activations: []backprop.Activation{backprop.Identity, backprop.Identity, backprop.Tanh}, Loss: backprop.SoftmaxCrossEntropy})
 	th := make([]float64, net.NumParams())
 	th[11], th[35] = 1982.5, 10000 // layer 0 bias 2, layer 2 weight [1][3]
-	th[36], th[37] = 1, 1           // layer 2 biases
+	th[36], th[37] = 1, 1          // layer 2 biases
 	net.SetParams(th)
 	d := &backprop.Dataset{N: 1, In: 3, Out: 2, X: []float64{1, 1, 1}, Y: []float64{1, 1}}
 	return net, backprop.All(d)
@@ -102,5 +107,43 @@ func TestTermScaleAllowsCancellation(t *testing.T) {
 	// 2·4065.75·9.84·σ′ ≈ 2e4.
 	if s := 2 * gammaN(chain, float64Eps) * scale[1]; !(s > 1.1e-12 && s < 1e-9) {
 		t.Errorf("allowance 2γ_K·M = %.3g for component 1 (M = %.3g, K = %d); want above the 1.1e-12 error and far below the component", s, scale[1], chain)
+	}
+}
+
+// A check that took the network's aids records it: its replay on the same
+// network, through JSON, gives the same report, and a plain replay (the
+// record without the flag, as older records read) runs without them.
+func TestReplayKeepsNetworkAids(t *testing.T) {
+	net, b := extremeGain(t)
+	r, err := CheckModel(net, b, &CheckSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Replay.NetworkAids {
+		t.Fatal("the record of a network's check does not say it took the network's aids")
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(r.Replay); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ReadRecord(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := ReplayModel(rec, net, b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := cmp.Options{cmpopts.EquateNaNs(), cmp.AllowUnexported(Sweep{})}
+	if diff := cmp.Diff(r, again, opts); diff != "" {
+		t.Errorf("replay differs (-want +got):\n%s", diff)
+	}
+	rec.NetworkAids = false
+	plain, err := ReplayModel(rec, net, b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.OK() || plain.Components[23].Status != Fail {
+		t.Errorf("a plain replay settled component 23 (%v): the aids were not turned off", plain.Components[23].Status)
 	}
 }

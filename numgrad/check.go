@@ -125,6 +125,14 @@ type CheckSettings struct {
 	// BatchSize is the number of samples B behind f, so that a factor B or
 	// 1/B can be named as a cause; CheckModel sets it from the batch.
 	BatchSize int
+	// PlainModel makes CheckModel and CheckClaimed treat a
+	// *backprop.Network like any model: without the two aids it otherwise
+	// takes from the network's structure, the complex step that settles the
+	// components a step sweep fails (see the package documentation) and
+	// the allowance 2γ_K·M_i for the analytic gradient's rounding (see
+	// "Tolerances from the arithmetic"). A replay of a record made without
+	// them sets it, so that it gives the same report.
+	PlainModel bool
 }
 
 // Defaults of CheckSettings.
@@ -277,12 +285,16 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 	}
 	net, isNet := m.(*backprop.Network)
 	// The exact reference also settles what finite differences cannot (see
-	// arbitrate): the caller's, or for a smooth network the complex step.
+	// arbitrate): the caller's, or for a network the complex step. On a
+	// network with kinks it differentiates on x's own piece, as
+	// backpropagation does (f′ = 0 exactly at a ReLU's kink in both).
 	p.arbiter = set.Reference
-	if p.arbiter == nil && isNet && !hasKink(net.Config()) {
+	aids := isNet && !set.PlainModel
+	if p.arbiter == nil && aids {
 		p.arbiter = NetworkComplexStep(net, b)
 	}
-	if isNet {
+	if aids {
+		p.aids = true
 		var err error
 		if p.scale, p.chain, err = termScale(net, b); err != nil {
 			return nil, err

@@ -32,8 +32,11 @@ type problem struct {
 	// scale, if not nil, is the magnitude of the terms summed into each
 	// component of the analytic gradient, and chain the length of the
 	// longest chain of roundings among them (see termScale).
-	scale      []float64
-	chain      int
+	scale []float64
+	chain int
+	// aids says that the network's aids (arbiter and scale) were used, for
+	// the replay record.
+	aids       bool
 	concurrent bool
 	batch      int
 	layout     backprop.Layout

@@ -34,13 +34,17 @@ type Record struct {
 	// Indices are the components that were checked (nil: all); Failed
 	// those that failed.
 	Indices, Failed []int
+	// NetworkAids says that the check took a *backprop.Network's complex
+	// step and term scale (see CheckSettings.PlainModel); without it a
+	// replay runs plain.
+	NetworkAids bool
 }
 
 // record builds the replay record of a finished check.
 func (c *checker) record(r *Report, dirs [][]float64) *Record {
 	rec := &Record{Method: c.s.Method, Seed: c.s.Seed, Step: c.s.Step, Eps: c.s.Eps, AbsTol: c.s.AbsTol, RelTol: c.s.RelTol,
 		Projections: c.s.Projections, MaxResolve: c.s.MaxResolve, Sweeps: c.s.Sweeps, BatchSize: c.p.batch,
-		Point: append([]float64(nil), c.p.x...), Claimed: append([]float64(nil), c.p.claimed...)}
+		Point: append([]float64(nil), c.p.x...), Claimed: append([]float64(nil), c.p.claimed...), NetworkAids: c.p.aids}
 	if c.s.Indices != nil {
 		rec.Indices = append([]int(nil), c.idx...)
 	}
@@ -78,6 +82,7 @@ func (rec *Record) settings(s *CheckSettings) *CheckSettings {
 	out.Method, out.Seed, out.Step, out.Eps = rec.Method, rec.Seed, rec.Step, rec.Eps
 	out.AbsTol, out.RelTol, out.Projections = rec.AbsTol, rec.RelTol, rec.Projections
 	out.MaxResolve, out.Sweeps, out.BatchSize, out.Indices = rec.MaxResolve, rec.Sweeps, rec.BatchSize, rec.Indices
+	out.PlainModel = !rec.NetworkAids
 	return &out
 }
 
@@ -175,13 +180,14 @@ type recordJSON struct {
 	Directions  [][]jf `json:"directions,omitempty"`
 	Indices     []int  `json:"indices,omitempty"`
 	Failed      []int  `json:"failed,omitempty"`
+	NetworkAids bool   `json:"network_aids,omitempty"`
 }
 
 // MarshalJSON writes the record.
 func (rec *Record) MarshalJSON() ([]byte, error) {
 	w := recordJSON{Method: rec.Method, Seed: rec.Seed, Step: jf(rec.Step), Eps: jf(rec.Eps), AbsTol: jf(rec.AbsTol), RelTol: jf(rec.RelTol),
 		Projections: rec.Projections, MaxResolve: rec.MaxResolve, Sweeps: rec.Sweeps, BatchSize: rec.BatchSize,
-		Point: jfs(rec.Point), Claimed: jfs(rec.Claimed), Indices: rec.Indices, Failed: rec.Failed}
+		Point: jfs(rec.Point), Claimed: jfs(rec.Claimed), Indices: rec.Indices, Failed: rec.Failed, NetworkAids: rec.NetworkAids}
 	for _, d := range rec.Directions {
 		w.Directions = append(w.Directions, jfs(d))
 	}
@@ -196,7 +202,7 @@ func (rec *Record) UnmarshalJSON(b []byte) error {
 	}
 	*rec = Record{Method: w.Method, Seed: w.Seed, Step: float64(w.Step), Eps: float64(w.Eps), AbsTol: float64(w.AbsTol), RelTol: float64(w.RelTol),
 		Projections: w.Projections, MaxResolve: w.MaxResolve, Sweeps: w.Sweeps, BatchSize: w.BatchSize,
-		Point: floats(w.Point), Claimed: floats(w.Claimed), Indices: w.Indices, Failed: w.Failed}
+		Point: floats(w.Point), Claimed: floats(w.Claimed), Indices: w.Indices, Failed: w.Failed, NetworkAids: w.NetworkAids}
 	for _, d := range w.Directions {
 		rec.Directions = append(rec.Directions, floats(d))
 	}
