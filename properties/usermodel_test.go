@@ -159,8 +159,8 @@ func TestPropertiesCatchModelBugs(t *testing.T) {
 	}
 }
 
-// TestAgreesWithNumgradCatchesSign shows that AgreesWithNumgrad, skipped in
-// the suites above, fails a gradient of the wrong sign.
+// TestAgreesWithNumgradCatchesSign shows that AgreesWithNumgrad fails a
+// gradient of the wrong sign.
 func TestAgreesWithNumgradCatchesSign(t *testing.T) {
 	t.Parallel()
 	f := linearModels("sign", false)
