@@ -73,6 +73,13 @@ func TestCheckFailsOnOverflow(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "NaN") || !strings.Contains(out, "WRONG") {
 		t.Errorf("exit %d (stderr %q), want 1 and a NaN-flagged table:\n%s", code, errs, out)
 	}
+	// The same on the GPU (package fakedriver's), which overflows alike.
+	open, _ := fakeGPU(t)
+	out, errs, code = gradcheckOn(open, "check", "--model", model, "--data", data, "--device", "gpu")
+	if code != 1 || !strings.Contains(out, "WRONG") || errs != "" {
+		t.Errorf("--device gpu: exit %d (stderr %q), want 1 and a failing table:\n%s", code, errs, out)
+	}
+	noTrace(t, out+errs)
 }
 
 // TestCheckClaimedGradient: checkGradient takes a claimed gradient as data
