@@ -21,7 +21,7 @@ func (n *Network) Gradient(dst []float64, b Batch) (float64, error) {
 }
 
 // Step applies θ ← θ − η·∂C/∂θ on b in place: the parameters Gradient and
-// then Update would give, bit for bit (TestStepIsGradientUpdate), but each
+// then Update would give, bit for bit (TestStepIsUpdate), but each
 // layer is updated as soon as the backward pass has its gradient and has
 // used its old weights, so that the gradient lives in one layer-sized buffer
 // that stays in cache rather than in a whole gradient vector written to and
