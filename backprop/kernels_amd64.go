@@ -7,8 +7,7 @@ import "golang.org/x/sys/cpu"
 // useVector says whether the AVX2 kernels of kernels_amd64.s run. They need
 // AVX2 and FMA; where both are present math.Exp takes its FMA path, the one
 // the sigmoid kernel reproduces bit for bit (TestKernelsMatchGo,
-// TestSigmoidExp). Build with the
-// tag noasm to run the Go loops only.
+// TestSigmoidExp). Build with the tag noasm to run the Go loops only.
 var useVector = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // sigmoidExpVector does sigmoidExp's work on z's leading blocks of four and
