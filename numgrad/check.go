@@ -289,16 +289,9 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 	// network with kinks it differentiates on x's own piece, as
 	// backpropagation does (f′ = 0 exactly at a ReLU's kink in both).
 	p.arbiter = set.Reference
-	aids := isNet && !set.PlainModel
-	if p.arbiter == nil && aids {
+	p.aids = isNet && !set.PlainModel
+	if p.arbiter == nil && p.aids {
 		p.arbiter = NetworkComplexStep(net, b)
-	}
-	if aids {
-		p.aids = true
-		var err error
-		if p.scale, p.chain, err = termScale(net, b); err != nil {
-			return nil, err
-		}
 	}
 	if p.ref == nil && set.Method.exact() {
 		if !isNet {
@@ -314,7 +307,16 @@ func checkClaimed(m backprop.Model, b backprop.Batch, claimed []float64, s *Chec
 	// clone of a network, which keeps the caller's buffers).
 	gm := m
 	if isNet {
-		gm = net.Clone()
+		clone := net.Clone()
+		gm = clone
+		if p.aids {
+			// termScale runs its own forward and backward pass on the
+			// clone; p.grad sets the clone's parameters anew each time.
+			var err error
+			if p.scale, p.chain, err = termScale(clone, b); err != nil {
+				return nil, err
+			}
+		}
 	}
 	p.grad = func(dst, x []float64) error {
 		gm.SetParams(x)

@@ -25,8 +25,10 @@ import (
 // softmax's p·Σy − y behind weights of 10⁴), that bound is far above the
 // allowance eps·max(‖g‖∞, 1) that assumes terms of order one, and it is
 // the right one.
-func termScale(net *backprop.Network, b backprop.Batch) (scale []float64, chain int, err error) {
-	c := net.Clone()
+//
+// It runs net's forward and backward pass on b, so that net's buffers hold
+// them afterwards; give it a network whose buffers nobody else reads.
+func termScale(c *backprop.Network, b backprop.Batch) (scale []float64, chain int, err error) {
 	if _, err := c.Gradient(make([]float64, c.NumParams()), b); err != nil {
 		return nil, 0, err
 	}
