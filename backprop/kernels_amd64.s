@@ -41,8 +41,8 @@ DATA bias<>+8(SB)/4, $0x3ff
 DATA bias<>+12(SB)/4, $0x3ff
 GLOBL bias<>(SB), RODATA|NOPTR, $16
 
-// func sigmoidExpAVX2(dst, e, z []float64) int
-TEXT ·sigmoidExpAVX2(SB), NOSPLIT, $0-80
+// func sigmoidExpVector(dst, e, z []float64) int
+TEXT ·sigmoidExpVector(SB), NOSPLIT, $0-80
 	MOVQ dst_base+0(FP), DI
 	MOVQ e_base+24(FP), DX
 	MOVQ z_base+48(FP), SI
@@ -107,8 +107,8 @@ sigdone:
 	MOVQ AX, ret+72(FP)
 	RET
 
-// func sigmoidDerivAVX2(d, z, fz, e []float64)
-TEXT ·sigmoidDerivAVX2(SB), NOSPLIT, $0-96
+// func sigmoidDerivVector(d, z, fz, e []float64) int
+TEXT ·sigmoidDerivVector(SB), NOSPLIT, $0-104
 	MOVQ d_base+0(FP), DI
 	MOVQ d_len+8(FP), CX
 	MOVQ z_base+24(FP), SI
@@ -136,10 +136,11 @@ derloop:
 
 derdone:
 	VZEROUPPER
+	MOVQ AX, ret+96(FP)
 	RET
 
-// func updateAVX2(theta []float64, eta float64, g []float64)
-TEXT ·updateAVX2(SB), NOSPLIT, $0-56
+// func updateVector(theta []float64, eta float64, g []float64) int
+TEXT ·updateVector(SB), NOSPLIT, $0-64
 	MOVQ theta_base+0(FP), DI
 	MOVQ theta_len+8(FP), CX
 	MOVQ g_base+32(FP), SI
@@ -164,10 +165,11 @@ updloop:
 
 upddone:
 	VZEROUPPER
+	MOVQ AX, ret+56(FP)
 	RET
 
-// func addToAVX2(dst, src []float64)
-TEXT ·addToAVX2(SB), NOSPLIT, $0-48
+// func addToVector(dst, src []float64) int
+TEXT ·addToVector(SB), NOSPLIT, $0-56
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -185,10 +187,11 @@ addloop:
 
 adddone:
 	VZEROUPPER
+	MOVQ AX, ret+48(FP)
 	RET
 
-// func scaledDiffAVX2(dst, a, y []float64, s float64)
-TEXT ·scaledDiffAVX2(SB), NOSPLIT, $0-80
+// func scaledDiffVector(dst, a, y []float64, s float64) int
+TEXT ·scaledDiffVector(SB), NOSPLIT, $0-88
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ a_base+24(FP), SI
@@ -210,4 +213,5 @@ difloop:
 
 difdone:
 	VZEROUPPER
+	MOVQ AX, ret+80(FP)
 	RET
