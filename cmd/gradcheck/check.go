@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
@@ -68,7 +67,9 @@ func runCheck(e *env, args []string) error {
 		return err
 	}
 	if *claimedPath != "" {
-		if !strings.EqualFold(strings.TrimSpace(*device), "cpu") {
+		if onGPU, err := parseDevice(*device); err != nil {
+			return err
+		} else if onGPU {
 			return errors.New("--device: a --claimed gradient was computed elsewhere; only the model's own gradient is computed on a device")
 		}
 		return checkClaimedFile(e, net, d, *claimedPath, s, cf.asJSON)

@@ -16,6 +16,19 @@ func deviceFlag(fs *flag.FlagSet) *string {
 	return fs.String("device", "cpu", "compute on `cpu` or gpu (GPU 0, float64; without a GPU a note says why and the CPU computes)")
 }
 
+// parseDevice reports whether device, the value of --device, names the GPU:
+// "gpu", or "cpu" (and "") for the CPU, in any case and with spaces around.
+// Anything else is an error naming the flag.
+func parseDevice(device string) (onGPU bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(device)) {
+	case "", "cpu":
+		return false, nil
+	case "gpu":
+		return true, nil
+	}
+	return false, fmt.Errorf("--device: unknown device %q (want cpu or gpu)", device)
+}
+
 // openGPU opens GPU 0 (or e.openGPU's device) and returns it with what closes it.
 // Without a usable GPU the error wraps cuda.ErrUnavailable.
 func openGPU(e *env) (*gpu.Device, func() error, error) {
@@ -35,12 +48,8 @@ func openGPU(e *env) (*gpu.Device, func() error, error) {
 // without a usable GPU it prints "no GPU found: <reason>" on stderr and returns net, as
 // for "cpu". An unknown device, or a GPU that fails, is an error.
 func modelOn(e *env, device string, net *backprop.Network) (m backprop.Model, done func() error, err error) {
-	switch strings.ToLower(strings.TrimSpace(device)) {
-	case "", "cpu":
-		return net, func() error { return nil }, nil
-	case "gpu":
-	default:
-		return nil, nil, fmt.Errorf("--device: unknown device %q (want cpu or gpu)", device)
+	if onGPU, err := parseDevice(device); err != nil || !onGPU {
+		return net, func() error { return nil }, err
 	}
 	dev, closeDev, err := openGPU(e)
 	if errors.Is(err, cuda.ErrUnavailable) {
