@@ -34,6 +34,9 @@ ptx:
 	@gpu/kernels/gen-ptx.sh
 
 # gpu-bench builds the GPU test binaries into .gpubin/ (no GPU needed here);
-# scripts/gpu-run.sh runs them, our benchmarks and PyTorch on the GPU machine.
+# scripts/gpu-run.sh runs them, our benchmarks and the PyTorch baseline
+# (scripts/peers/torch_baseline.py) on the GPU machine. The baseline's CPU dry
+# run, fed to scripts/peers/gpu_table.py, is a test of `make unit`
+# (scripts/peers, TestDryRun; it skips where /usr/bin/python3 lacks torch).
 gpu-bench:
 	@scripts/gpu-bench.sh

@@ -1,7 +1,7 @@
 package gpu
 
 // Benchmarks of one SGD step on a real GPU, for the sizes, batches and element types of
-// the PyTorch baseline (scripts/peers/torch_gpu.py): sigmoid hidden layers, an identity
+// the PyTorch baseline (scripts/peers/torch_baseline.py): sigmoid hidden layers, an identity
 // output, the squared error, full-batch steps on a dataset of `batch` random samples.
 // Without a GPU they skip. On the GPU machine (scripts/gpu-run.sh):
 //

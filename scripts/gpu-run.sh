@@ -6,23 +6,42 @@
 #   tests   the GPU tests of gpu/cuda, gpu/kernels and gpu, with GPU_REQUIRED=1 (a missing
 #           GPU fails them instead of skipping)
 #   bench   BenchmarkStep, BenchmarkStepDefaultMath and BenchmarkStepOwnGEMM of package gpu
-#   torch   the PyTorch baseline, scripts/peers/torch_gpu.py --no-gradcheck
+#   torch   the PyTorch baseline, scripts/peers/torch_baseline.py --no-gradcheck --out $OUT
 #   table   scripts/peers/gpu_table.py: ours against PyTorch, one table
 #
-# Everything goes to $OUT (default .gpubin/out, ignored by git): test-*.log, bench.txt, torch_gpu.txt,
-# torch_gpu.json, gpu-bench.md, gpu-bench.json, summary.txt. Each phase has its own time
-# limit, so that one that hangs leaves time for the others; the whole takes about five
-# minutes on an H100. Exit status: 0 if every phase run passed, 1 otherwise.
+# Everything goes to $OUT (default .gpubin/out, ignored by git): test-*.log, bench.txt, torch_gpu.txt
+# (the baseline's log), torch_gpu.json (its results; schema in torch_baseline.py), gpu-bench.md,
+# gpu-bench.json, table.err, summary.txt. Each phase has its own time limit, so that one that hangs
+# leaves time for the others (tests 90+90+240 s, bench 200 s, torch 200 s); the whole takes
+# about five minutes on an H100. Phase names are checked before anything runs. The test
+# binaries are needed only by the tests and bench phases.
+#
+# PYTHON is the interpreter with PyTorch (default python3, which has torch on the GPU
+# machine). TORCH_ARGS adds arguments to the baseline: TORCH_ARGS=--dry-run rehearses the
+# torch and table phases on a CPU (tiny sizes, no CUDA; its table says it measures nothing).
+# Exit status: 0 if every phase run passed, 1 otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+phases=("$@")
+[ ${#phases[@]} -eq 0 ] && phases=(tests bench torch table)
+need_bins=0
+for phase in "${phases[@]}"; do
+	case $phase in
+	tests | bench) need_bins=1 ;;
+	torch | table) ;;
+	*)
+		echo "gpu-run.sh: unknown phase $phase (want tests, bench, torch or table); nothing run" >&2
+		exit 1
+		;;
+	esac
+done
 OUT=${OUT:-$root/.gpubin/out}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 export OUT GPU_REQUIRED=1
 bin=$root/.gpubin
-phases=("$@")
-[ ${#phases[@]} -eq 0 ] && phases=(tests bench torch table)
+PYTHON=${PYTHON:-python3}
 status=0
 summary=$OUT/summary.txt
 : >"$summary"
@@ -33,14 +52,18 @@ note() { echo "$*" | tee -a "$summary"; }
 	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -srm)"
 	command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 	git -C "$root" rev-parse --short HEAD 2>/dev/null | sed 's/^/# commit /'
+	# What the baseline will find, without starting CUDA (a few seconds).
+	timeout 60 "$PYTHON" -c 'import sys, torch; print("python %s, torch %s, built for CUDA %s" % (sys.version.split()[0], torch.__version__, torch.version.cuda))' 2>&1 | tail -1 | sed "s|^|# $PYTHON: |"
 } | tee -a "$summary"
 
-for b in gpu cuda kernels; do
-	if [ ! -x "$bin/$b.test" ]; then
-		note "missing $bin/$b.test: run scripts/gpu-bench.sh where Go is, and carry .gpubin"
-		exit 1
-	fi
-done
+if [ $need_bins = 1 ]; then
+	for b in gpu cuda kernels; do
+		if [ ! -x "$bin/$b.test" ]; then
+			note "missing $bin/$b.test: run scripts/gpu-bench.sh (make gpu-bench) where Go is, and carry .gpubin"
+			exit 1
+		fi
+	done
+fi
 
 # runtest NAME DIR LIMIT: the package's GPU tests, run in its directory (tests read files
 # relative to it).
@@ -75,22 +98,21 @@ for phase in "${phases[@]}"; do
 		[ $rc -ne 0 ] && { tail -20 "$OUT/bench.txt" | tee -a "$summary"; status=1; }
 		;;
 	torch)
-		timeout 200 python3 "$root/scripts/peers/torch_gpu.py" --no-gradcheck >"$OUT/torch_gpu.txt" 2>&1
+		rm -f "$OUT/torch_gpu.json" # a table from an earlier run's file would look like this run's
+		# shellcheck disable=SC2086 # TORCH_ARGS is split into arguments on purpose
+		timeout 200 "$PYTHON" "$root/scripts/peers/torch_baseline.py" --no-gradcheck --out "$OUT" ${TORCH_ARGS:-} \
+			>"$OUT/torch_gpu.txt" 2>&1
 		rc=$?
-		note "torch: exit $rc, $(grep -c 'step' "$OUT/torch_gpu.txt") rows (torch_gpu.txt, torch_gpu.json)"
+		note "torch: exit $rc, $(grep -c '^step ' "$OUT/torch_gpu.txt") rows (torch_gpu.txt, torch_gpu.json)"
 		[ $rc -ne 0 ] && { tail -20 "$OUT/torch_gpu.txt" | tee -a "$summary"; status=1; }
 		;;
 	table)
-		python3 "$root/scripts/peers/gpu_table.py" --go "$OUT/bench.txt" --torch "$OUT/torch_gpu.json" \
-			--torch-log "$OUT/torch_gpu.txt" --json "$OUT/gpu-bench.json" >"$OUT/gpu-bench.md"
+		"$PYTHON" "$root/scripts/peers/gpu_table.py" --go "$OUT/bench.txt" --torch "$OUT/torch_gpu.json" \
+			--json "$OUT/gpu-bench.json" >"$OUT/gpu-bench.md" 2>"$OUT/table.err"
 		rc=$?
 		note "table: exit $rc (gpu-bench.md)"
-		[ $rc -ne 0 ] && status=1
+		[ $rc -ne 0 ] && { tee -a "$summary" <"$OUT/table.err"; status=1; }
 		cat "$OUT/gpu-bench.md"
-		;;
-	*)
-		note "unknown phase $phase (want tests, bench, torch or table)"
-		status=1
 		;;
 	esac
 done
