@@ -10,10 +10,10 @@ import (
 
 // summarise fills the report's counts and groups.
 func (c *checker) summarise(r *Report) {
-	blocks := c.p.layout.Blocks
+	blocks := c.layout().Blocks
 	flat := blocks == nil
 	if flat {
-		blocks = []backprop.Block{{Rows: len(c.p.x), Cols: 1}}
+		blocks = []backprop.Block{{Rows: len(c.x), Cols: 1}}
 	}
 	groups := make([]Group, len(blocks))
 	for g := range groups {
@@ -27,19 +27,32 @@ func (c *checker) summarise(r *Report) {
 			g.Passed++
 		case Kink:
 			g.Kinks++
-		case Fail:
+		case Undecided:
+			g.Undecided++
+		case Fail, Nondeterministic:
 			g.Failed++
 		case NonFinite:
 			g.Failed++
 			g.NonFinite++
 		}
-		if comp.Status != Kink && !(comp.RelErr <= g.MaxRelErr) {
+		if comp.Status != Kink && comp.Status != Undecided && !(comp.RelErr <= g.MaxRelErr) {
 			g.MaxRelErr = comp.RelErr
 		}
 		if !(comp.Score <= g.MaxScore) {
 			g.MaxScore = comp.Score
 		}
-		if g.Worst < 0 || comp.Worse(r.Components[g.Worst]) {
+		if finite(comp.Floor) && comp.Status != Undecided {
+			g.MaxFloor = math.Max(g.MaxFloor, comp.Floor)
+		}
+		// The worst is a failed component where one failed.
+		switch {
+		case g.Worst < 0:
+			g.Worst = k
+		case comp.Status.Failed() != r.Components[g.Worst].Status.Failed():
+			if comp.Status.Failed() {
+				g.Worst = k
+			}
+		case comp.Worse(r.Components[g.Worst]):
 			g.Worst = k
 		}
 	}
@@ -51,15 +64,18 @@ func (c *checker) summarise(r *Report) {
 		r.Passed += g.Passed
 		r.Failed += g.Failed
 		r.Kinks += g.Kinks
+		r.Undecided += g.Undecided
 		r.NonFinite += g.NonFinite
 	}
 }
 
-// diagnose names likely causes: per group, a constant factor (2, ½, −1, B,
-// 1/B, other), a zero gradient or a transposed block; across groups, a
-// factor shared by every layer, and the layer where the error enters the
-// backward pass.
-func diagnose(r *Report, batch int) {
+// diagnose names likely causes from the evidence: per group, a constant
+// factor (2, ½, −1, B, 1/B, B/N, other), a zero gradient or a transposed
+// block; across groups, a factor shared by every layer from the output
+// layer down, the group where the error enters the backward pass, an error
+// in the weights alone, and a claim that float32 rounding explains. A cause
+// is named only where the pattern supports it.
+func diagnose(r *Report, batch, data int, c *checker) {
 	byGroup := make([][]Component, len(r.Groups))
 	gi := 0
 	for _, comp := range r.Components {
@@ -68,14 +84,38 @@ func diagnose(r *Report, batch int) {
 		}
 		byGroup[gi] = append(byGroup[gi], comp)
 	}
+	if r.Failed == 0 {
+		return
+	}
+	// A claim that a float32 allowance would pass everywhere it fails is
+	// float32 rounding, not a wrong formula: say so, and nothing else.
+	if c != nil && c.s.ClaimEps < Float32/2 && c.float32Explains(r) {
+		r.Causes = append(r.Causes, "every disagreement is within float32 rounding of the claim: consistent with a gradient computed in float32; check it with --claimed-precision float32 (CheckSettings.ClaimEps = numgrad.Float32)")
+		return
+	}
 	for g := range r.Groups {
 		if r.Groups[g].Failed == 0 || r.Groups[g].NonFinite > 0 {
 			continue
 		}
-		r.Groups[g].Ratio, r.Groups[g].Cause = groupCause(r.Groups[g], byGroup[g], batch)
+		r.Groups[g].Ratio, r.Groups[g].Cause = groupCause(r.Groups[g], byGroup[g], batch, data)
 	}
-	// A factor common to every failing group points at the output delta,
-	// which every layer inherits.
+	if r.Groups[0].Flat {
+		return
+	}
+	last := 0
+	for _, g := range r.Groups {
+		last = max(last, g.Block.Layer)
+	}
+	wrong := func(layer int, grp backprop.Group) (bool, bool) {
+		for _, g := range r.Groups {
+			if g.Block.Layer == layer && g.Block.Group == grp {
+				return g.Failed > 0, true
+			}
+		}
+		return false, false
+	}
+	// A factor common to every failing group, the output layer's among
+	// them, points at the output delta, which every layer inherits.
 	common := math.NaN()
 	nFail := 0
 	layers := map[int]bool{}
@@ -92,31 +132,69 @@ func diagnose(r *Report, batch int) {
 			common = g.Ratio
 		}
 	}
-	if len(layers) > 1 && finite(common) && common != 0 && !r.Groups[0].Flat {
-		why := factorName(common, batch)
+	lastBiasWrong, lastBiasSeen := wrong(last, backprop.Biases)
+	if len(layers) > 1 && layers[last] && finite(common) && common != 0 {
+		why := factorName(common, batch, data)
 		if why != "" {
 			why = " (" + why + ")"
 		}
-		r.Causes = append(r.Causes, fmt.Sprintf("every wrong layer is off by the same factor %.4g%s: the error is in the output delta δᴸ or in a scaling every layer shares", common, why))
+		r.Causes = append(r.Causes, fmt.Sprintf("every wrong layer, the output layer among them, is off by the same factor %.4g%s: the error is in the output delta δᴸ or in a scaling every layer shares", common, why))
 	}
-	if g, ok := r.Located(); ok && !g.Flat {
-		last := 0
-		onlyBiases := true
-		for _, gr := range r.Groups {
-			last = max(last, gr.Block.Layer)
-			if gr.Failed > 0 && gr.Block.Group != backprop.Biases {
-				onlyBiases = false
+	g, ok := r.Located()
+	if !ok {
+		return
+	}
+	onlyBiases, onlyWeights := true, true
+	for _, gr := range r.Groups {
+		if gr.Failed == 0 {
+			continue
+		}
+		if gr.Block.Group == backprop.Biases {
+			onlyWeights = false
+		} else {
+			onlyBiases = false
+		}
+	}
+	biasesChecked := false
+	for _, gr := range r.Groups {
+		if gr.Block.Group == backprop.Biases && gr.Checked > 0 {
+			biasesChecked = true
+		}
+	}
+	switch {
+	case onlyBiases:
+		r.Causes = append(r.Causes, "only bias gradients are wrong: ∂C/∂bˡ = Σ_samples δˡ (the sum over the batch's rows of the deltas)")
+	case onlyWeights && biasesChecked:
+		r.Causes = append(r.Causes, "only weight gradients are wrong and every bias gradient is right: the deltas δˡ are right (∂C/∂bˡ = Σ δˡ), so the error is in the product with the activations, ∂C/∂Wˡ = Σ δˡ (aˡ⁻¹)ᵀ, or in a term of the weights alone (a penalty λ‖W‖² whose 2λW is missing or mis-scaled)")
+	case g.Block.Layer == last && (lastBiasWrong || !lastBiasSeen):
+		r.Causes = append(r.Causes, fmt.Sprintf("the last layer (%d) is already wrong: the output delta δᴸ = (1/B)·∂e/∂aᴸ ⊙ f′(zᴸ) — the loss derivative (such as the softmax cross-entropy's softmax(a) − y, or the squared error's 2(a − y)), the 1/B or the output activation's derivative", g.Block.Layer))
+	case g.Block.Layer < last:
+		r.Causes = append(r.Causes, fmt.Sprintf("layers above %d are right and layer %d is wrong: the error enters the backward pass at δ%s = (δ%s W%s) ⊙ f′(z%s) — a missing or wrong activation derivative, transposed weights, or deltas or activations taken from the wrong layer", g.Block.Layer, g.Block.Layer, sup(g.Block.Layer), sup(g.Block.Layer+1), sup(g.Block.Layer+1), sup(g.Block.Layer)))
+	}
+}
+
+// float32Explains reports whether every failed component would pass, or
+// be undecided, with the allowance of a claim computed in float32.
+func (c *checker) float32Explains(r *Report) bool {
+	s := c.s
+	s.ClaimEps = Float32
+	c32 := *c
+	c32.s = s
+	n := 0
+	for k, comp := range r.Components {
+		if comp.Status != Fail {
+			if comp.Status.Failed() {
+				return false
 			}
+			continue
 		}
-		switch {
-		case onlyBiases:
-			r.Causes = append(r.Causes, "only bias gradients are wrong: ∂C/∂bˡ = Σ_samples δˡ (the sum over the batch's rows of the deltas)")
-		case g.Block.Layer == last:
-			r.Causes = append(r.Causes, fmt.Sprintf("the last layer (%d) is already wrong: the output delta δᴸ = (1/B)·∂e/∂aᴸ ⊙ f′(zᴸ) — the loss derivative (such as the softmax cross-entropy's softmax(a) − y, or the squared error's 2(a − y)), the 1/B or the output activation's derivative", g.Block.Layer))
-		default:
-			r.Causes = append(r.Causes, fmt.Sprintf("layers above %d are right and layer %d is wrong: the error enters the backward pass at δ%s = (δ%s W%s) ⊙ f′(z%s) — a missing or wrong activation derivative, transposed weights, or deltas or activations taken from the wrong layer", g.Block.Layer, g.Block.Layer, sup(g.Block.Layer), sup(g.Block.Layer+1), sup(g.Block.Layer+1), sup(g.Block.Layer)))
+		n++
+		j := judge(comp.Claimed, comp.Estimate, bound{comp.Bound, comp.Bound}, c32.allow(k), &s)
+		if j.status == Fail {
+			return false
 		}
 	}
+	return n > 0
 }
 
 func inBlock(g Group, i int) bool {
@@ -124,27 +202,27 @@ func inBlock(g Group, i int) bool {
 }
 
 // groupCause fits the failing pattern of one group.
-func groupCause(g Group, comps []Component, batch int) (float64, string) {
-	// The ratio analytic/numerical over the components whose numerical
-	// value stands clearly above its tolerance.
+func groupCause(g Group, comps []Component, batch, data int) (float64, string) {
+	// The ratio claimed/estimate over the components whose estimate stands
+	// clearly above its tolerance.
 	var ratios []float64
 	zero := true
 	for _, c := range comps {
-		if c.Status == Kink {
+		if c.Status != Fail {
 			continue
 		}
-		if c.Status == Fail && math.Abs(c.Numerical) > 8*c.Tol {
-			ratios = append(ratios, c.Analytic/c.Numerical)
+		if math.Abs(c.Estimate) > 8*c.Tol {
+			ratios = append(ratios, c.Claimed/c.Estimate)
 		}
-		if c.Status == Fail && math.Abs(c.Analytic) > c.Tol {
+		if math.Abs(c.Claimed) > c.Tol {
 			zero = false
 		}
 	}
 	if zero {
-		return 0, "the analytic gradient is zero here and the numerical one is not: this group's gradient is not computed (missing or zeroed)"
+		return 0, "the claimed gradient is zero here and the estimate is not: this group's gradient is not computed (missing or zeroed)"
 	}
 	if !g.Flat && g.Block.Rows == g.Block.Cols && g.Block.Rows > 1 && transposed(g.Block, comps) {
-		return math.NaN(), "the analytic block is the transpose of the numerical one: ∂C/∂W[j][i] and ∂C/∂W[i][j] swapped (aˡ⁻¹ δˡᵀ instead of δˡᵀ aˡ⁻¹, or Wᵀ where W belongs)"
+		return math.NaN(), "the claimed block is the transpose of the estimated one: ∂C/∂W[j][i] and ∂C/∂W[i][j] swapped (aˡ⁻¹ δˡᵀ instead of δˡᵀ aˡ⁻¹, or Wᵀ where W belongs)"
 	}
 	if len(ratios) == 0 {
 		return math.NaN(), ""
@@ -160,18 +238,18 @@ func groupCause(g Group, comps []Component, batch int) (float64, string) {
 	if agree*10 < len(ratios)*9 || near(med, 1) {
 		return math.NaN(), ""
 	}
-	name := factorName(med, batch)
+	name := factorName(med, batch, data)
 	if len(ratios) == 1 && name == "" {
 		return math.NaN(), ""
 	}
 	if name == "" {
 		name = fmt.Sprintf("a constant factor %.4g", med)
 	}
-	return med, fmt.Sprintf("analytic = %.4g × numerical throughout: %s", med, name)
+	return med, fmt.Sprintf("claimed = %.4g × estimate throughout: %s", med, name)
 }
 
-// transposed reports whether the analytic square block equals the
-// transposed numerical one within the tolerances (and is not symmetric
+// transposed reports whether the claimed square block equals the
+// transposed estimated one within the tolerances (and is not symmetric
 // enough to equal the block itself).
 func transposed(b backprop.Block, comps []Component) bool {
 	if len(comps) != b.Len() {
@@ -181,7 +259,7 @@ func transposed(b backprop.Block, comps []Component) bool {
 	for r := range n {
 		for c := range n {
 			a, t := comps[r*n+c], comps[c*n+r]
-			if !Within(a.Analytic, t.Numerical, a.Tol+t.Tol, 0) {
+			if !Within(a.Claimed, t.Estimate, a.Tol+t.Tol, 0) {
 				return false
 			}
 		}
@@ -192,14 +270,21 @@ func transposed(b backprop.Block, comps []Component) bool {
 // near reports whether two ratios agree to 1e-3 relative.
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-3*math.Max(math.Abs(a), math.Abs(b)) }
 
-// factorName explains a constant factor it recognises, or returns "".
-func factorName(q float64, batch int) string {
-	B := float64(batch)
+// factorName explains a constant factor it recognises, or returns "". A
+// batch that is part of a larger dataset (data > batch) is checked for
+// B/N and N/B first: a mean over the dataset's size instead of the
+// batch's, whose ratio may also be ½ or 2.
+func factorName(q float64, batch, data int) string {
+	B, N := float64(batch), float64(data)
 	switch {
+	case batch > 0 && data > batch && near(q, B/N):
+		return fmt.Sprintf("B/N = %d/%d: averaged over the dataset's N = %d samples instead of the batch's B = %d", batch, data, data, batch)
+	case batch > 0 && data > batch && near(q, N/B):
+		return fmt.Sprintf("N/B = %d/%d: scaled by the dataset's N = %d samples over the batch's B = %d", data, batch, data, batch)
 	case near(q, -1):
 		return "a sign flip (gradient ascent, or y − a for a − y)"
 	case near(q, 0.5):
-		return "a factor 2 dropped (the squared error e = Σ(a − y)² has no ½: ∂e/∂a = 2(a − y))"
+		return "a factor 2 dropped (the squared error e = Σ(a − y)² has no ½: ∂e/∂a = 2(a − y)), or a mean over two outputs as well as the samples"
 	case near(q, 2):
 		return "a factor 2 too many (a ½ missing, or a term counted twice)"
 	case batch > 1 && near(q, B):

@@ -53,7 +53,7 @@ func ExampleCheck() {
 	}
 	fmt.Println("right:", r.OK())
 	for _, c := range r.Worst(-1) {
-		fmt.Printf("%s: %v analytic %g numerical %.6f ratio %.3g\n", c.Name(), c.Status, c.Analytic, c.Numerical, c.Ratio())
+		fmt.Printf("%s: %v analytic %g numerical %.6f ratio %.3g\n", c.Name(), c.Status, c.Claimed, c.Estimate, c.Ratio())
 	}
 	// Output:
 	// right: false

@@ -8,17 +8,18 @@ import (
 	"github.com/gradcheck/gradcheck/numgrad"
 )
 
-// exactSettings returns settings for method on tf: the references need
-// tf's complex or dual form.
-func exactSettings(tf testFunc, m numgrad.Method) *numgrad.CheckSettings {
-	s := &numgrad.CheckSettings{Method: m}
-	switch m {
-	case numgrad.MethodComplex:
-		s.Reference = numgrad.ComplexStep(func(x []backprop.Complex) (backprop.Complex, error) { return tf.complex(x), nil })
-	case numgrad.MethodDual:
-		s.Reference = numgrad.DualNumbers(func(x []backprop.Dual) (backprop.Dual, error) { return tf.dual(x), nil })
-	}
-	return s
+// tfProblem returns the problem of f (tf's function, or one derived from
+// it) with tf's complex and dual extensions, at x with the claim g.
+func tfProblem(tf testFunc, f func([]float64) float64, g, x []float64) *numgrad.Problem {
+	p := numgrad.FuncProblem(f, g, x)
+	p.Complex = func(x []backprop.Complex) (backprop.Complex, error) { return tf.complex(x), nil }
+	p.Dual = func(x []backprop.Dual) (backprop.Dual, error) { return tf.dual(x), nil }
+	return p
+}
+
+// checkTF checks the claim g of f at x by method m, with tf's extensions.
+func checkTF(tf testFunc, f func([]float64) float64, g, x []float64, m numgrad.Method) (*numgrad.Report, error) {
+	return numgrad.CheckProblem(tfProblem(tf, f, g, x), &numgrad.CheckSettings{Method: m})
 }
 
 var allMethods = []numgrad.Method{numgrad.MethodCentral, numgrad.MethodRichardson, numgrad.MethodComplex, numgrad.MethodDual, numgrad.MethodFast}
@@ -53,4 +54,15 @@ func costFunc(net *backprop.Network, b backprop.Batch) func([]float64) float64 {
 		}
 		return c
 	}
+}
+
+// opaque computes a network's cost and gradient and declares nothing.
+type opaque struct{ net *backprop.Network }
+
+func (o opaque) NumParams() int                         { return o.net.NumParams() }
+func (o opaque) ParamsTo(dst []float64) []float64       { return o.net.ParamsTo(dst) }
+func (o opaque) SetParams(src []float64)                { o.net.SetParams(src) }
+func (o opaque) Cost(b backprop.Batch) (float64, error) { return o.net.Cost(b) }
+func (o opaque) Gradient(dst []float64, b backprop.Batch) (float64, error) {
+	return o.net.Gradient(dst, b)
 }

@@ -8,13 +8,19 @@ import (
 
 // Noise estimates the noise ε_f of f near x: the standard deviation of the
 // rounding error with which f is computed, the quantity that limits every
-// finite difference (a central difference carries about ε_f/h of it).
-//
-// It follows Moré and Wild's ECnoise (SIAM J. Sci. Comput. 33(3), 2011):
-// f is sampled at m+1 = 9 equally spaced points x + t·δ·p along a random
-// direction p (p_i = ±max(1, |x_i|), signs from rng); the j-th differences
-// Δʲf of a smooth function shrink like δʲ while those of the noise grow by
-// the factor √((2j)!/(j!)²), so
+// finite difference (a central difference carries about ε_f/h of it). See
+// [noiseOf] for the method; Noise knows nothing of f's pieces, so a kink
+// inside a sampling is recognised only by its shape.
+func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) float64 {
+	s, _ := noiseOf(func(x []float64) (float64, bool, error) { return f(x), false, nil }, x, eps, rng)
+	return s
+}
+
+// noiseOf estimates the noise of f near x after Moré and Wild's ECnoise
+// (SIAM J. Sci. Comput. 33(3), 2011): f is sampled at m+1 = 9 equally
+// spaced points x + t·δ·p along a random direction p (p_i = ±max(1, |x_i|),
+// signs from rng); the j-th differences Δʲf of a smooth function shrink
+// like δʲ while those of the noise grow by the factor √((2j)!/(j!)²), so
 //
 //	σ_j = √(γ_j · mean_t (Δʲf_t)²),  γ_j = (j!)²/(2j)!
 //
@@ -23,52 +29,114 @@ import (
 // order qualifies, max_{j≥3} σ_j bounds the noise from above: rounding that
 // comes in steps (a small cost computed as the difference of large terms
 // is a staircase of spacing eps·|term|) shows in high differences without
-// looking random. The sampling is repeated at the spacings δ = 2⁻²⁰,
-// 2⁻²⁰/10², 2⁻²⁰/10⁴ along two directions, and the median of the positive
-// estimates is taken: rounding noise does not depend on δ or the
-// direction; curvature that passes for noise (a steep f at the first
-// spacing) shrinks with δ; and rounding that comes in rare steps may show
-// along one line and not another. Samplings where every difference is
-// zero (f flat at that scale) say nothing and are skipped.
+// looking random.
 //
-// The result is at least eps·|f(x)|, the rounding of the value itself, with
-// eps the unit roundoff of f's arithmetic. A sampling that meets a NaN or
-// Inf (f overflows away from x) says nothing and is skipped; Noise returns
-// NaN only if f(x) itself is not finite.
-func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) float64 {
+// The sampling is repeated at the spacings δ = 2⁻²⁰, 2⁻²⁶, …, 2⁻⁴⁴ along two
+// directions, and the median of the positive estimates is taken: rounding
+// noise does not depend on δ or the direction, curvature that passes for
+// noise shrinks with δ, and a staircase too fine to see at one spacing
+// shows at another. The noise of f is never to be measured across a kink,
+// where the jump of the slope would pass for noise: a sampling with a
+// point on another piece than x (eval says crossed) is left out, and so,
+// where the pieces are unknown, is one whose second differences hold a
+// spike — one or two neighbouring values more than four times the rms of
+// the others, the mark of a kink between two points, which rounding noise
+// leaves in fewer than one sampling in ten. Only if every sampling is left
+// out for a spike are they all used: the estimate is then too large, which
+// costs resolution, never soundness.
+//
+// Samplings where every difference is zero (f flat at that scale) or that
+// meet a NaN or Inf say nothing and are skipped. The result is at least
+// eps·|f(x)|; it is NaN only if f(x) is not finite. It also returns f(x).
+func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float64, rng *rand.Rand) (float64, error) {
 	var fv [noiseSamples]float64
 	xt := make([]float64, len(x))
-	var est []float64
+	var est, spiky []float64
 	for range noiseDirections {
 		p := noiseDirection(x, rng)
-		delta := noiseSpacing
-		for try := 0; try < noiseTries; try, delta = try+1, delta/100 {
+		for _, delta := range noiseSpacings {
+			crossed := false
 			for t := range fv {
 				for i := range x {
 					xt[i] = x[i] + float64(t)*delta*p[i]
 				}
-				fv[t] = f(xt)
+				v, c, err := eval(xt)
+				if err != nil {
+					return 0, err
+				}
+				fv[t] = v
+				crossed = crossed || c
 			}
-			est = append(est, ecnoise(fv[:]))
+			if crossed {
+				continue
+			}
+			s := ecnoise(fv[:])
+			if spike(fv[:]) {
+				spiky = append(spiky, s)
+				continue
+			}
+			est = append(est, s)
 		}
 	}
-	fx := f(x)
-	if !finite(fx) {
-		return math.NaN()
+	fx, _, err := eval(x)
+	if err != nil {
+		return 0, err
 	}
-	return math.Max(median(est), eps*math.Abs(fx))
+	if !finite(fx) {
+		return math.NaN(), nil
+	}
+	if len(positive(est)) == 0 {
+		est = append(est, spiky...)
+	}
+	return math.Max(median(est), eps*math.Abs(fx)), nil
 }
 
-// median returns the median of the positive values of v (NaN is not
-// positive; the upper of the two middle ones for an even count), or 0 if
-// none is positive.
-func median(v []float64) float64 {
+// spike reports whether the second differences of fv hold one value, or
+// two neighbouring ones, above four times the rms of the rest (at least
+// four values): the mark of a kink between two samples.
+func spike(fv []float64) bool {
+	n := len(fv) - 2
+	d2 := make([]float64, n)
+	top := 0
+	for t := range d2 {
+		d2[t] = fv[t+2] - 2*fv[t+1] + fv[t]
+		if !finite(d2[t]) {
+			return false
+		}
+		if math.Abs(d2[t]) > math.Abs(d2[top]) {
+			top = t
+		}
+	}
+	var ss float64
+	k := 0
+	for t, v := range d2 {
+		if t >= top-1 && t <= top+1 {
+			continue
+		}
+		ss += v * v
+		k++
+	}
+	if k < 4 || d2[top] == 0 {
+		return false
+	}
+	return math.Abs(d2[top]) > 4*math.Sqrt(ss/float64(k))
+}
+
+func positive(v []float64) []float64 {
 	var pos []float64
 	for _, s := range v {
 		if s > 0 {
 			pos = append(pos, s)
 		}
 	}
+	return pos
+}
+
+// median returns the median of the positive values of v (NaN is not
+// positive; the upper of the two middle ones for an even count), or 0 if
+// none is positive.
+func median(v []float64) float64 {
+	pos := positive(v)
 	if len(pos) == 0 {
 		return 0
 	}
@@ -76,14 +144,14 @@ func median(v []float64) float64 {
 	return pos[len(pos)/2]
 }
 
-// The sampling of Noise and GradientNoise: 9 points, spacings 2⁻²⁰,
-// 2⁻²⁰/10², 2⁻²⁰/10⁴, along two random directions.
+// The sampling of noiseOf: 9 points at five spacings along two random
+// directions.
 const (
 	noiseSamples    = 9
-	noiseTries      = 3
 	noiseDirections = 2
-	noiseSpacing    = 1.0 / (1 << 20)
 )
+
+var noiseSpacings = []float64{0x1p-20, 0x1p-26, 0x1p-32, 0x1p-38, 0x1p-44}
 
 // noiseDirection returns p_i = ±max(1, |x_i|), signs from rng.
 func noiseDirection(x []float64, rng *rand.Rand) []float64 {
@@ -95,58 +163,6 @@ func noiseDirection(x []float64, rng *rand.Rand) []float64 {
 		}
 	}
 	return p
-}
-
-// GradientNoise estimates the noise of each component of a gradient
-// function as [Noise] does for a value: grad is sampled at the same points
-// (three spacings along two random directions), ECnoise (or its upper
-// bound) is applied to each component's samples, and the median of the
-// positive estimates is kept, at least eps·|g_i(x)|. It measures what a
-// fixed allowance cannot know: a component that is the small difference of large
-// terms (a confident softmax's p − y times large activations, summed over
-// samples that cancel) carries the rounding of those terms. grad(dst, x)
-// sets dst to the gradient at x; its errors are returned.
-func GradientNoise(grad func(dst, x []float64) error, x []float64, eps float64, rng *rand.Rand) ([]float64, error) {
-	n := len(x)
-	samples := make([][]float64, noiseSamples)
-	for t := range samples {
-		samples[t] = make([]float64, n)
-	}
-	xt := make([]float64, n)
-	est := make([][]float64, n)
-	col := make([]float64, noiseSamples)
-	for range noiseDirections {
-		p := noiseDirection(x, rng)
-		delta := noiseSpacing
-		for try := 0; try < noiseTries; try, delta = try+1, delta/100 {
-			for t := range samples {
-				for i := range x {
-					xt[i] = x[i] + float64(t)*delta*p[i]
-				}
-				if err := grad(samples[t], xt); err != nil {
-					return nil, err
-				}
-			}
-			for i := range n {
-				for t := range col {
-					col[t] = samples[t][i]
-				}
-				est[i] = append(est[i], ecnoise(col))
-			}
-		}
-	}
-	if err := grad(samples[0], x); err != nil {
-		return nil, err
-	}
-	out := make([]float64, n)
-	for i := range out {
-		if !finite(samples[0][i]) {
-			out[i] = math.NaN()
-			continue
-		}
-		out[i] = math.Max(median(est[i]), eps*math.Abs(samples[0][i]))
-	}
-	return out, nil
 }
 
 // ecnoise returns the noise level of the samples fv: the ECnoise estimate

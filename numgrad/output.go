@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -24,23 +25,30 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 			step = fmt.Sprintf("h = %.3g·max(1,|θ|)·2⁻ᵏ, k = 0…%d", r.Step, ladderLevels-1)
 		}
 	}
-	p("gradient check by %s (%s), %d parameters, cost %.6g, noise of the cost %.2g", methodTitle(r.Method), step, r.N, r.F, r.Noise)
+	prec := ""
+	if r.ClaimEps != r.Eps && r.ClaimEps != 0 {
+		prec = fmt.Sprintf(", claim's unit roundoff %.2g", r.ClaimEps)
+	}
+	p("gradient check by %s (%s), %d parameters, cost %.6g, noise of the cost %.2g%s", methodTitle(r.Method), step, r.N, r.F, r.Noise, prec)
 	if r.Fast != nil {
 		f := r.Fast
-		ok := 0
+		ok, und := 0, 0
 		for _, pr := range f.Projections {
-			if pr.OK {
+			switch pr.Status {
+			case Pass:
 				ok++
+			case Undecided:
+				und++
 			}
 		}
-		p("fast check: %d of %d random projections agree (tolerance up to %.2g); an error e with ‖De‖₂ ≥ %.2g escapes them with probability ≤ 1e-6", ok, f.K, f.Tol, f.Detects(1e-6))
+		p("fast check: %d of %d random projections agree, %d undecided (tolerance up to %.2g); an error e with ‖De‖₂ ≥ %.2g escapes them with probability ≤ 1e-6", ok, f.K, und, f.Tol, f.Detects(1e-6))
 		if len(r.Components) > 0 {
-			p("a projection disagreed: full check by central differences to locate it")
+			p("the projections did not all agree: full check by central differences to decide and locate")
 		}
 	}
 	if len(r.Groups) > 0 {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s  group\tshape\tchecked\tpass\tkink\tfail\tmax rel err\tworst/tol\t\n", indent)
+		fmt.Fprintf(tw, "%s  group\tshape\tchecked\tpass\tkink\tundecided\tfail\tworst/tol\tfloor\tmax rel err\t\n", indent)
 		for _, g := range r.Groups {
 			shape := fmt.Sprintf("%d×%d", g.Block.Rows, g.Block.Cols)
 			if g.Block.Group == backprop.Biases || g.Flat {
@@ -52,13 +60,19 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 				verdict = "NaN"
 			case g.Failed > 0:
 				verdict = "WRONG"
+			case g.Undecided > 0:
+				verdict = "undecided"
 			}
-			fmt.Fprintf(tw, "%s  %s\t%s\t%d\t%d\t%d\t%d\t%.1e\t%.2g\t%s\n", indent, g.Name(), shape, g.Checked, g.Passed, g.Kinks, g.Failed, g.MaxRelErr, g.MaxScore, verdict)
+			fmt.Fprintf(tw, "%s  %s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2g\t%.1e\t%.1e\t%s\n", indent, g.Name(), shape, g.Checked, g.Passed, g.Kinks, g.Undecided, g.Failed, g.MaxScore, g.MaxFloor, g.MaxRelErr, verdict)
 		}
 		tw.Flush()
+		p("(worst/tol: the largest |claimed − estimate| over its tolerance, ≤ 1 passes; floor: the largest detection floor, above which an error fails; the relative error |claimed − estimate|/max(|claimed|, |estimate|) is 1 for a tiny component whatever its tolerance)")
 	}
 	for _, f := range r.Flags {
 		p("NOT FINITE: %s", f)
+	}
+	for _, n := range r.Notes {
+		p("note: %s", n)
 	}
 	for _, f := range r.Failures() {
 		p("FAIL %s", f)
@@ -75,38 +89,76 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 		for j := 0; j < len(s.Steps); j += 2 {
 			pts = append(pts, fmt.Sprintf("%.0e:%.1e", s.Steps[j], s.Errors[j]))
 		}
-		p("step sweep of %s (h:|D(h) − analytic|): %s", name, strings.Join(pts, " "))
+		p("step sweep of %s (h:|D(h) − claimed|): %s", name, strings.Join(pts, " "))
 		switch s.Verdict {
 		case Converges:
 			p("  → converges (slope %.1f) to %.1e at h = %.1e: right", s.Slope, s.Gap, s.Steps[s.Best])
 		case LevelsOff:
-			if s.Best < 0 {
-				p("  → no step usable: every stencil straddles a kink")
-				break
-			}
 			p("  → levels off at a gap of %.3g (slope %.1f) above the bound %.1e: wrong", s.Gap, s.Slope, s.Bound)
 		case AtKink:
 			p("  → the one-sided derivatives stay apart: a kink")
+		case Unsettled:
+			p("  → no pair of steps settles it")
 		}
 	}
+	if r.Undecided > 0 {
+		var names []string
+		for _, c := range r.Components {
+			if c.Status == Undecided && len(names) < 5 {
+				names = append(names, c.Name())
+			}
+		}
+		more := ""
+		if r.Undecided > len(names) {
+			more = fmt.Sprintf(" and %d more", r.Undecided-len(names))
+		}
+		p("warning: %d undecided (%s%s): neither right nor wrong on this evidence; their notes say why (strict mode fails them)", r.Undecided, strings.Join(names, ", "), more)
+	}
+	p("verdict: %s", r.verdict())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// verdict is the verdict line's text.
+func (r *Report) verdict() string {
+	floor := ""
+	if f := r.Floor(); f > 0 {
+		floor = fmt.Sprintf("; every error above %.1e fails", f)
+	}
+	unresolved := 0
+	for _, c := range r.Components {
+		if c.Status == Pass && math.Abs(c.Estimate) <= c.Floor && c.Claimed != c.Estimate {
+			unresolved++
+		}
+	}
+	below := ""
+	if unresolved > 0 {
+		below = fmt.Sprintf("; %d of them are below their floor, so their error is bounded, not their ratio", unresolved)
+	}
+	kinks := ""
+	if r.Kinks > 0 {
+		kinks = fmt.Sprintf(", %d at kinks agree with their one-sided derivatives", r.Kinks)
+	}
+	fastFail := r.Fast != nil && (r.Fast.Status() == Fail || r.Fast.Status() == NonFinite)
 	switch {
-	case r.OK() && r.Kinks > 0:
-		p("verdict: RIGHT (%d components agree, %d at kinks agree with their one-sided derivatives)", r.Passed, r.Kinks)
-	case r.OK() && len(r.Components) == 0:
-		p("verdict: RIGHT (every projection agrees)")
-	case r.OK():
-		p("verdict: RIGHT (all %d components agree)", r.Passed)
 	case r.Failed == 0 && len(r.Flags) > 0:
-		p("verdict: WRONG (%s)", r.Flags[0])
-	default:
+		return fmt.Sprintf("WRONG (%s)", r.Flags[0])
+	case r.Failed > 0:
 		where := ""
 		if g, ok := r.Located(); ok && !g.Flat {
 			where = fmt.Sprintf("; the error enters at %s", g.Name())
 		}
-		p("verdict: WRONG (%d of %d components disagree%s)", r.Failed, len(r.Components), where)
+		return fmt.Sprintf("WRONG (%d of %d components disagree%s)", r.Failed, len(r.Components), where)
+	case fastFail:
+		return "WRONG (a random projection disagrees beyond its bound, though no single component resolves the error: it is spread below each component's floor)"
+	case r.Fast != nil && len(r.Components) == 0:
+		return fmt.Sprintf("RIGHT (every projection agrees; an error e with ‖De‖₂ ≥ %.2g escapes them with probability ≤ 1e-6)", r.Fast.Detects(1e-6))
+	case r.Undecided > 0 && r.Strict:
+		return fmt.Sprintf("WRONG (strict: %d undecided)", r.Undecided)
+	case r.Undecided > 0:
+		return fmt.Sprintf("RIGHT where decided, %d undecided (%d components agree%s%s%s)", r.Undecided, r.Passed, kinks, floor, below)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return fmt.Sprintf("RIGHT (%d components agree%s%s%s)", r.Passed, kinks, floor, below)
 }
 
 func methodTitle(m Method) string {
@@ -134,19 +186,28 @@ func (r *Report) String() string {
 
 // The wire forms of a report: NaN and ±Inf as strings (see Record).
 type (
+	locationJSON struct {
+		Layer int    `json:"layer"`
+		Group string `json:"group"`
+		Row   int    `json:"row"`
+		Col   int    `json:"col"`
+	}
 	componentJSON struct {
-		Index     int                `json:"index"`
-		Loc       *backprop.Location `json:"location,omitempty"`
-		Analytic  jf                 `json:"analytic"`
-		Numerical jf                 `json:"numerical"`
-		Tol       jf                 `json:"tol"`
-		RelErr    jf                 `json:"rel_err"`
-		Score     jf                 `json:"score"`
-		Status    string             `json:"status"`
-		Step      jf                 `json:"step"`
-		Left      jf                 `json:"left,omitempty"`
-		Right     jf                 `json:"right,omitempty"`
-		Note      string             `json:"note,omitempty"`
+		Index    int           `json:"index"`
+		Loc      *locationJSON `json:"location,omitempty"`
+		Claimed  jf            `json:"claimed"`
+		Estimate jf            `json:"estimate"`
+		Bound    jf            `json:"bound"`
+		Tol      jf            `json:"tol"`
+		FailAt   jf            `json:"fail_at"`
+		Floor    jf            `json:"floor"`
+		RelErr   jf            `json:"rel_err"`
+		Score    jf            `json:"score"`
+		Status   Status        `json:"status"`
+		Step     jf            `json:"step"`
+		Left     jf            `json:"left,omitempty"`
+		Right    jf            `json:"right,omitempty"`
+		Note     string        `json:"note,omitempty"`
 	}
 	groupJSON struct {
 		Layer     int    `json:"layer"`
@@ -159,58 +220,69 @@ type (
 		Passed    int    `json:"passed"`
 		Failed    int    `json:"failed"`
 		Kinks     int    `json:"kinks"`
+		Undecided int    `json:"undecided"`
 		NonFinite int    `json:"non_finite"`
 		MaxRelErr jf     `json:"max_rel_err"`
 		MaxScore  jf     `json:"max_score"`
+		MaxFloor  jf     `json:"max_floor"`
 		Worst     int    `json:"worst"`
 		Ratio     jf     `json:"ratio"`
 		Cause     string `json:"cause,omitempty"`
 	}
 	sweepJSON struct {
-		Index     int                `json:"index"`
-		Loc       *backprop.Location `json:"location,omitempty"`
-		Analytic  jf                 `json:"analytic"`
-		Steps     []jf               `json:"steps"`
-		Numerical []jf               `json:"numerical"`
-		Errors    []jf               `json:"errors"`
-		Crossing  []bool             `json:"crossing"`
-		Best      int                `json:"best"`
-		Bound     jf                 `json:"bound"`
-		Slope     jf                 `json:"slope"`
-		Gap       jf                 `json:"gap"`
-		Verdict   SweepVerdict       `json:"verdict"`
+		Index     int           `json:"index"`
+		Loc       *locationJSON `json:"location,omitempty"`
+		Claimed   jf            `json:"claimed"`
+		Steps     []jf          `json:"steps"`
+		Estimates []jf          `json:"estimates"`
+		Errors    []jf          `json:"errors"`
+		Crossing  []bool        `json:"crossing"`
+		Best      int           `json:"best"`
+		Bound     jf            `json:"bound"`
+		Slope     jf            `json:"slope"`
+		Gap       jf            `json:"gap"`
+		Verdict   SweepVerdict  `json:"verdict"`
 	}
 	projectionJSON struct {
-		Claimed   jf   `json:"claimed"`
-		Numerical jf   `json:"numerical"`
-		Tol       jf   `json:"tol"`
-		Score     jf   `json:"score"`
-		Step      jf   `json:"step"`
-		OK        bool `json:"ok"`
+		Claimed  jf     `json:"claimed"`
+		Estimate jf     `json:"estimate"`
+		Bound    jf     `json:"bound"`
+		Tol      jf     `json:"tol"`
+		Score    jf     `json:"score"`
+		Step     jf     `json:"step"`
+		Status   Status `json:"status"`
 	}
 	fastJSON struct {
 		K           int              `json:"k"`
 		Step        jf               `json:"step"`
 		Tol         jf               `json:"tol"`
 		Detects     jf               `json:"detects_at_1e-6"`
+		Status      Status           `json:"status"`
 		Projections []projectionJSON `json:"projections"`
 	}
 	reportJSON struct {
+		Version    int             `json:"version"`
 		OK         bool            `json:"ok"`
+		Verdict    string          `json:"verdict"`
 		Method     Method          `json:"method"`
 		N          int             `json:"n"`
 		F          jf              `json:"f"`
 		Noise      jf              `json:"noise"`
 		Step       jf              `json:"step"`
 		Eps        jf              `json:"eps"`
+		ClaimEps   jf              `json:"claim_eps"`
 		AbsTol     jf              `json:"abs_tol"`
 		RelTol     jf              `json:"rel_tol"`
+		Strict     bool            `json:"strict"`
+		Floor      jf              `json:"floor"`
 		Passed     int             `json:"passed"`
 		Failed     int             `json:"failed"`
 		Kinks      int             `json:"kinks"`
+		Undecided  int             `json:"undecided"`
 		NonFinite  int             `json:"non_finite"`
 		Located    *groupJSON      `json:"located,omitempty"`
 		Flags      []string        `json:"flags,omitempty"`
+		Notes      []string        `json:"notes,omitempty"`
 		Causes     []string        `json:"causes,omitempty"`
 		Failures   []string        `json:"failures,omitempty"`
 		Groups     []groupJSON     `json:"groups"`
@@ -221,18 +293,31 @@ type (
 	}
 )
 
+// ReportVersion is the version of the report's JSON form (the "version"
+// field): 2 since the statuses gained undecided and nondeterministic and
+// the components their estimate's bound and floor.
+const ReportVersion = 2
+
+func locWire(l *backprop.Location) *locationJSON {
+	if l == nil {
+		return nil
+	}
+	return &locationJSON{Layer: l.Layer, Group: l.Group.String(), Row: l.Row, Col: l.Col}
+}
+
 func groupWire(g Group) groupJSON {
 	return groupJSON{Layer: g.Block.Layer, Group: g.Block.Group.String(), Rows: g.Block.Rows, Cols: g.Block.Cols, Offset: g.Block.Offset, Flat: g.Flat,
-		Checked: g.Checked, Passed: g.Passed, Failed: g.Failed, Kinks: g.Kinks, NonFinite: g.NonFinite,
-		MaxRelErr: jf(g.MaxRelErr), MaxScore: jf(g.MaxScore), Worst: g.Worst, Ratio: jf(g.Ratio), Cause: g.Cause}
+		Checked: g.Checked, Passed: g.Passed, Failed: g.Failed, Kinks: g.Kinks, Undecided: g.Undecided, NonFinite: g.NonFinite,
+		MaxRelErr: jf(g.MaxRelErr), MaxScore: jf(g.MaxScore), MaxFloor: jf(g.MaxFloor), Worst: g.Worst, Ratio: jf(g.Ratio), Cause: g.Cause}
 }
 
 // MarshalJSON writes the whole report, components, sweeps and replay
 // record included; NaN and ±Inf are written as "NaN", "+Inf", "-Inf".
 func (r *Report) MarshalJSON() ([]byte, error) {
-	w := reportJSON{OK: r.OK(), Method: r.Method, N: r.N, F: jf(r.F), Noise: jf(r.Noise), Step: jf(r.Step), Eps: jf(r.Eps),
-		AbsTol: jf(r.AbsTol), RelTol: jf(r.RelTol), Passed: r.Passed, Failed: r.Failed, Kinks: r.Kinks, NonFinite: r.NonFinite,
-		Flags: r.Flags, Causes: r.Causes, Failures: r.Failures(), Replay: r.Replay, Groups: []groupJSON{}, Components: []componentJSON{}}
+	w := reportJSON{Version: ReportVersion, OK: r.OK(), Verdict: r.verdict(), Method: r.Method, N: r.N, F: jf(r.F), Noise: jf(r.Noise), Step: jf(r.Step), Eps: jf(r.Eps),
+		ClaimEps: jf(r.ClaimEps), AbsTol: jf(r.AbsTol), RelTol: jf(r.RelTol), Strict: r.Strict, Floor: jf(r.Floor()),
+		Passed: r.Passed, Failed: r.Failed, Kinks: r.Kinks, Undecided: r.Undecided, NonFinite: r.NonFinite,
+		Flags: r.Flags, Notes: r.Notes, Causes: r.Causes, Failures: r.Failures(), Replay: r.Replay, Groups: []groupJSON{}, Components: []componentJSON{}}
 	if g, ok := r.Located(); ok {
 		gw := groupWire(g)
 		w.Located = &gw
@@ -241,18 +326,18 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		w.Groups = append(w.Groups, groupWire(g))
 	}
 	for _, c := range r.Components {
-		w.Components = append(w.Components, componentJSON{Index: c.Index, Loc: c.Loc, Analytic: jf(c.Analytic), Numerical: jf(c.Numerical),
-			Tol: jf(c.Tol), RelErr: jf(c.RelErr), Score: jf(c.Score), Status: c.Status.String(), Step: jf(c.Step),
+		w.Components = append(w.Components, componentJSON{Index: c.Index, Loc: locWire(c.Loc), Claimed: jf(c.Claimed), Estimate: jf(c.Estimate), Bound: jf(c.Bound),
+			Tol: jf(c.Tol), FailAt: jf(c.FailAt), Floor: jf(c.Floor), RelErr: jf(c.RelErr), Score: jf(c.Score), Status: c.Status, Step: jf(c.Step),
 			Left: jf(c.Left), Right: jf(c.Right), Note: c.Note})
 	}
 	for _, s := range r.Sweeps {
-		w.Sweeps = append(w.Sweeps, sweepJSON{Index: s.Index, Loc: s.Loc, Analytic: jf(s.Analytic), Steps: jfs(s.Steps), Numerical: jfs(s.Numerical),
+		w.Sweeps = append(w.Sweeps, sweepJSON{Index: s.Index, Loc: locWire(s.Loc), Claimed: jf(s.Claimed), Steps: jfs(s.Steps), Estimates: jfs(s.Estimates),
 			Errors: jfs(s.Errors), Crossing: s.Crossing, Best: s.Best, Bound: jf(s.Bound), Slope: jf(s.Slope), Gap: jf(s.Gap), Verdict: s.Verdict})
 	}
 	if f := r.Fast; f != nil {
-		fw := &fastJSON{K: f.K, Step: jf(f.Step), Tol: jf(f.Tol), Detects: jf(f.Detects(1e-6))}
+		fw := &fastJSON{K: f.K, Step: jf(f.Step), Tol: jf(f.Tol), Detects: jf(f.Detects(1e-6)), Status: f.Status()}
 		for _, p := range f.Projections {
-			fw.Projections = append(fw.Projections, projectionJSON{Claimed: jf(p.Claimed), Numerical: jf(p.Numerical), Tol: jf(p.Tol), Score: jf(p.Score), Step: jf(p.Step), OK: p.OK})
+			fw.Projections = append(fw.Projections, projectionJSON{Claimed: jf(p.Claimed), Estimate: jf(p.Estimate), Bound: jf(p.Bound), Tol: jf(p.Tol), Score: jf(p.Score), Step: jf(p.Step), Status: p.Status})
 		}
 		w.Fast = fw
 	}

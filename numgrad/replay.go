@@ -13,44 +13,31 @@ import (
 )
 
 // Record is everything a check needs to run again and give the same bits:
-// the settings that decide numbers, the point, the claimed gradient and
-// the fast check's directions. [Report.Replay] holds one; it reads and
-// writes as JSON, with NaN and ±Inf as the strings "NaN", "+Inf", "-Inf".
+// the settings (embedded: the one settings list), the point, the claimed
+// gradient and the fast check's directions. [Report.Replay] holds one; it
+// reads and writes as JSON, with NaN and ±Inf as the strings "NaN",
+// "+Inf", "-Inf". The problem's functions and aids are not recorded: a
+// replay is given them again (see [ReplayProblem]).
 type Record struct {
-	Method      Method
-	Seed        uint64
-	Step        float64
-	Eps         float64
-	AbsTol      float64
-	RelTol      float64
-	Projections int
-	MaxResolve  int
-	Sweeps      int
-	BatchSize   int
+	CheckSettings
 	// Point is x; Claimed the gradient that was checked.
 	Point, Claimed []float64
 	// Directions are the fast check's v (nil for other methods).
 	Directions [][]float64
-	// Indices are the components that were checked (nil: all); Failed
-	// those that failed.
-	Indices, Failed []int
-	// NetworkAids says that the check took a *backprop.Network's complex
-	// step and term scale (see CheckSettings.PlainModel); without it a
-	// replay runs plain.
-	NetworkAids bool
+	// Failed lists the components that failed.
+	Failed []int
 }
 
 // record builds the replay record of a finished check.
 func (c *checker) record(r *Report, dirs [][]float64) *Record {
-	rec := &Record{Method: c.s.Method, Seed: c.s.Seed, Step: c.s.Step, Eps: c.s.Eps, AbsTol: c.s.AbsTol, RelTol: c.s.RelTol,
-		Projections: c.s.Projections, MaxResolve: c.s.MaxResolve, Sweeps: c.s.Sweeps, BatchSize: c.p.batch,
-		Point: append([]float64(nil), c.p.x...), Claimed: append([]float64(nil), c.p.claimed...), NetworkAids: c.p.aids}
+	rec := &Record{CheckSettings: c.s, Point: append([]float64(nil), c.x...), Claimed: append([]float64(nil), c.claimed...)}
+	rec.Concurrent = false
 	if c.s.Indices != nil {
 		rec.Indices = append([]int(nil), c.idx...)
 	}
 	if c.s.Method == MethodFast {
 		if dirs == nil {
-			dirs = directions(c.s.Seed, c.s.Projections, len(c.p.x))
+			dirs = directions(c.s.Seed, c.s.Projections, len(c.x))
 		}
 		rec.Directions = dirs
 	}
@@ -72,20 +59,6 @@ func (rec *Record) FailedOnly() *Record {
 	return &out
 }
 
-// settings returns the check settings of the record, with s supplying what
-// a record cannot hold (Reference, Layout, Concurrent).
-func (rec *Record) settings(s *CheckSettings) *CheckSettings {
-	var out CheckSettings
-	if s != nil {
-		out = *s
-	}
-	out.Method, out.Seed, out.Step, out.Eps = rec.Method, rec.Seed, rec.Step, rec.Eps
-	out.AbsTol, out.RelTol, out.Projections = rec.AbsTol, rec.RelTol, rec.Projections
-	out.MaxResolve, out.Sweeps, out.BatchSize, out.Indices = rec.MaxResolve, rec.Sweeps, rec.BatchSize, rec.Indices
-	out.PlainModel = !rec.NetworkAids
-	return &out
-}
-
 func (rec *Record) validate() error {
 	if len(rec.Point) == 0 {
 		return errors.New("numgrad: replay record: no point")
@@ -104,29 +77,38 @@ func (rec *Record) validate() error {
 	return nil
 }
 
-// Replay runs the recorded check again on f: same point, same claimed
-// gradient, same settings and directions, hence the same report for the
-// same f. s supplies what a record cannot hold (Reference, Layout,
-// Concurrent); its other fields are ignored.
+// settings returns the recorded settings, with Concurrent from s.
+func (rec *Record) settings(s *CheckSettings) *CheckSettings {
+	out := rec.CheckSettings
+	out.Concurrent = s != nil && s.Concurrent
+	return &out
+}
+
+// ReplayProblem runs the recorded check again on p (whose X and Claimed
+// are replaced by the recorded ones): same settings and directions, hence
+// the same report for the same function and aids. Only s.Concurrent is
+// read from s.
+func ReplayProblem(rec *Record, p *Problem, s *CheckSettings) (*Report, error) {
+	if err := rec.validate(); err != nil {
+		return nil, err
+	}
+	q := *p
+	q.X, q.Claimed = rec.Point, rec.Claimed
+	return run(&q, rec.settings(s), rec.Directions)
+}
+
+// Replay runs the recorded check again on f with no aids.
 func Replay(rec *Record, f func([]float64) float64, s *CheckSettings) (*Report, error) {
 	if err := rec.validate(); err != nil {
 		return nil, err
 	}
-	set := rec.settings(s).withDefaults()
-	p := &problem{
-		x: append([]float64(nil), rec.Point...), claimed: append([]float64(nil), rec.Claimed...),
-		newEval: func() (evalFunc, pieceFunc) { return func(x []float64) (float64, error) { return f(x), nil }, nil },
-		ref:     set.Reference, concurrent: set.Concurrent, batch: set.BatchSize,
-	}
-	if set.Layout != nil {
-		p.layout = *set.Layout
-	}
-	return run(p, set, rec.Directions)
+	return ReplayProblem(rec, FuncProblem(f, rec.Claimed, rec.Point), s)
 }
 
 // ReplayModel runs the recorded check again on m's cost on b: it sets m's
 // parameters to the recorded point, checks the recorded claimed gradient
-// (not m's own) and restores m's parameters.
+// (not m's own) with every declaration m makes, and restores m's
+// parameters.
 func ReplayModel(rec *Record, m backprop.Model, b backprop.Batch, s *CheckSettings) (*Report, error) {
 	if err := rec.validate(); err != nil {
 		return nil, err
@@ -137,7 +119,7 @@ func ReplayModel(rec *Record, m backprop.Model, b backprop.Batch, s *CheckSettin
 	theta := m.ParamsTo(nil)
 	defer m.SetParams(theta)
 	m.SetParams(rec.Point)
-	return checkClaimed(m, b, rec.Claimed, rec.settings(s), rec.Directions)
+	return checkModel(m, b, rec.Claimed, rec.settings(s), rec.Directions)
 }
 
 // ReadRecord reads a replay record as JSON: a bare record, or a report
@@ -163,31 +145,19 @@ func ReadRecord(r io.Reader) (*Record, error) {
 	return &rec, nil
 }
 
-// recordJSON is the wire form of a Record.
+// recordJSON is the wire form of a Record: the settings' own fields, then
+// the vectors.
 type recordJSON struct {
-	Method      Method `json:"method"`
-	Seed        uint64 `json:"seed"`
-	Step        jf     `json:"step"`
-	Eps         jf     `json:"eps"`
-	AbsTol      jf     `json:"abs_tol"`
-	RelTol      jf     `json:"rel_tol"`
-	Projections int    `json:"projections"`
-	MaxResolve  int    `json:"max_resolve"`
-	Sweeps      int    `json:"sweeps"`
-	BatchSize   int    `json:"batch_size,omitempty"`
-	Point       []jf   `json:"point"`
-	Claimed     []jf   `json:"claimed"`
-	Directions  [][]jf `json:"directions,omitempty"`
-	Indices     []int  `json:"indices,omitempty"`
-	Failed      []int  `json:"failed,omitempty"`
-	NetworkAids bool   `json:"network_aids,omitempty"`
+	CheckSettings
+	Point      []jf   `json:"point"`
+	Claimed    []jf   `json:"claimed"`
+	Directions [][]jf `json:"directions,omitempty"`
+	Failed     []int  `json:"failed,omitempty"`
 }
 
 // MarshalJSON writes the record.
 func (rec *Record) MarshalJSON() ([]byte, error) {
-	w := recordJSON{Method: rec.Method, Seed: rec.Seed, Step: jf(rec.Step), Eps: jf(rec.Eps), AbsTol: jf(rec.AbsTol), RelTol: jf(rec.RelTol),
-		Projections: rec.Projections, MaxResolve: rec.MaxResolve, Sweeps: rec.Sweeps, BatchSize: rec.BatchSize,
-		Point: jfs(rec.Point), Claimed: jfs(rec.Claimed), Indices: rec.Indices, Failed: rec.Failed, NetworkAids: rec.NetworkAids}
+	w := recordJSON{CheckSettings: rec.CheckSettings, Point: jfs(rec.Point), Claimed: jfs(rec.Claimed), Failed: rec.Failed}
 	for _, d := range rec.Directions {
 		w.Directions = append(w.Directions, jfs(d))
 	}
@@ -200,9 +170,7 @@ func (rec *Record) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*rec = Record{Method: w.Method, Seed: w.Seed, Step: float64(w.Step), Eps: float64(w.Eps), AbsTol: float64(w.AbsTol), RelTol: float64(w.RelTol),
-		Projections: w.Projections, MaxResolve: w.MaxResolve, Sweeps: w.Sweeps, BatchSize: w.BatchSize,
-		Point: floats(w.Point), Claimed: floats(w.Claimed), Indices: w.Indices, Failed: w.Failed, NetworkAids: w.NetworkAids}
+	*rec = Record{CheckSettings: w.CheckSettings, Point: floats(w.Point), Claimed: floats(w.Claimed), Failed: w.Failed}
 	for _, d := range w.Directions {
 		rec.Directions = append(rec.Directions, floats(d))
 	}

@@ -26,9 +26,8 @@ func TestReplay(t *testing.T) {
 	tf.gonum.Grad(g, tf.x)
 	g[1] *= 0.5
 	for _, m := range allMethods {
-		s := exactSettings(tf, m)
-		s.Seed = 7
-		r, err := numgrad.Check(tf.gonum.Func, g, tf.x, s)
+		p := tfProblem(tf, tf.gonum.Func, g, tf.x)
+		r, err := numgrad.CheckProblem(p, &numgrad.CheckSettings{Method: m, Seed: 7})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +42,7 @@ func TestReplay(t *testing.T) {
 		if diff := cmp.Diff(r.Replay, rec, reportOpts); diff != "" {
 			t.Errorf("%v: record changed in JSON (-want +got):\n%s", m, diff)
 		}
-		again, err := numgrad.Replay(rec, tf.gonum.Func, &numgrad.CheckSettings{Reference: s.Reference})
+		again, err := numgrad.ReplayProblem(rec, p, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +53,7 @@ func TestReplay(t *testing.T) {
 			t.Errorf("%v: failed %v, want [1]", m, rec.Failed)
 		}
 		// Only the failures.
-		only, err := numgrad.Replay(rec.FailedOnly(), tf.gonum.Func, &numgrad.CheckSettings{Reference: s.Reference})
+		only, err := numgrad.ReplayProblem(rec.FailedOnly(), p, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +103,7 @@ func TestReplayModel(t *testing.T) {
 // refused with a reason.
 func TestRecordJSON(t *testing.T) {
 	t.Parallel()
-	rec := &numgrad.Record{Method: numgrad.MethodCentral, Seed: 3, Step: 6e-6, Eps: 0x1p-53, Point: []float64{1, math.Inf(-1)}, Claimed: []float64{math.NaN(), math.Inf(1)}}
+	rec := &numgrad.Record{CheckSettings: numgrad.CheckSettings{Method: numgrad.MethodCentral, Seed: 3, Step: 6e-6, Eps: 0x1p-53}, Point: []float64{1, math.Inf(-1)}, Claimed: []float64{math.NaN(), math.Inf(1)}}
 	data, err := json.Marshal(rec)
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +154,7 @@ func TestReportJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.OK || out.NonFinite != 1 || len(out.Components) != 1 || out.Components[0].Status != "NaN" {
+	if out.OK || out.NonFinite != 1 || len(out.Components) != 1 || out.Components[0].Status != "non-finite" {
 		t.Errorf("JSON report %s", data)
 	}
 }

@@ -22,19 +22,23 @@ const (
 type SweepVerdict int
 
 const (
-	// Converges: the error |D(h) − analytic| shrinks as h shrinks (like h²
-	// while truncation dominates) down to the noise floor, and the best
-	// step agrees within its bound: the analytic value is right.
+	// Converges: a pair of steps holds a bound within which the claim
+	// agrees: the claim is right.
 	Converges SweepVerdict = iota
-	// LevelsOff: the error stops shrinking at a gap above every step's
-	// error bound: the analytic value is wrong by about that gap.
+	// LevelsOff: the differences settle, with a bound, at a value the
+	// claim misses by more than the bound and the claim's rounding: it is
+	// wrong by about that gap.
 	LevelsOff
 	// AtKink: the one-sided derivatives stay apart however small h gets:
 	// the point sits on a kink (see [Kink]).
 	AtKink
+	// Unsettled: no pair of steps holds a bound that decides (every step
+	// is dominated by rounding or by a kink that cannot be told apart, or
+	// the gap is one the claim's rounding could explain).
+	Unsettled
 )
 
-var sweepNames = [...]string{"converges", "levels off", "kink"}
+var sweepNames = [...]string{"converges", "levels off", "kink", "unsettled"}
 
 func (v SweepVerdict) String() string {
 	if v < 0 || int(v) >= len(sweepNames) {
@@ -49,22 +53,22 @@ func (v SweepVerdict) MarshalText() ([]byte, error) { return []byte(v.String()),
 // Sweep is the central difference of one component at a ladder of steps,
 // and what it shows.
 type Sweep struct {
-	Index    int
-	Loc      *backprop.Location
-	Analytic float64
-	// Steps[j] is h_j; Numerical[j] the central difference D_j at it;
-	// Errors[j] = |D_j − Analytic|; Left[j] and Right[j] the one-sided
-	// differences; Crossing[j] whether the stencil straddled a kink (all
-	// false when the model cannot tell).
-	Steps, Numerical, Errors, Left, Right []float64
+	Index int
+	Loc   *backprop.Location
+	// Claimed is the claimed value.
+	Claimed float64
+	// Steps[j] is h_j; Estimates[j] the central difference D_j at it;
+	// Errors[j] = |D_j − Claimed|; Left[j] and Right[j] the one-sided
+	// differences; Crossing[j] whether the stencil crossed a kink (all
+	// false when the problem cannot tell).
+	Steps, Estimates, Errors, Left, Right []float64
 	Crossing                              []bool
-	// Best is the level with the least error bound, Bound that bound:
-	// 2|D_j − D_{j+1}| (the truncation error of D_j, with a margin) plus
-	// the rounding bounds 4σ/h of both levels, among the levels whose
-	// value agrees with every smaller step's within that bound and the
-	// smaller step's rounding. If no two consecutive levels
-	// are usable (a kink between the smallest steps), the smallest usable
-	// one of the last three with twice its rounding bound; −1 if none.
+	// Best is the level whose estimate holds the least bound, Bound that
+	// bound (see pairBound): among the levels paired with the next smaller
+	// one, whose value agrees with every smaller step's within the bound
+	// and the smaller step's rounding, and, where the pieces are unknown,
+	// whose one-sided gaps shrink as a smooth function's do (see
+	// gapRatioOK). −1 if no level qualifies.
 	Best  int
 	Bound float64
 	// Slope is the least-squares slope of log Errors against log Steps over
@@ -72,20 +76,21 @@ type Sweep struct {
 	// dominates a correct value, near 0 for a wrong one.
 	Slope   float64
 	Verdict SweepVerdict
-	// Gap is |D_Best − Analytic|.
+	// Gap is |D_Best − Claimed|.
 	Gap float64
 
-	pieces         bool      // Crossing is known (false: unknown; a smooth f knows it)
+	pieces         bool      // Crossing is known
 	crossL, crossR []bool    // x − h, x + h lie on another piece than x
 	fmag           []float64 // the largest |f| of each level's stencil
 	flat           []bool    // f(x ± h) equal below a level where they differ
+	gap            []float64 // (f(x+h) − 2f(x) + f(x−h))/h
 }
 
-// sweep evaluates the ladder for component k.
+// sweep evaluates the ladder for component k and finds its best level.
 func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	i := c.idx[k]
-	xi := c.p.x[i]
-	sw := &Sweep{Index: i, Loc: c.comps[k].Loc, Analytic: c.comps[k].Analytic, Best: -1, Bound: math.Inf(1), pieces: w.piece != nil || w.smooth}
+	xi := c.x[i]
+	sw := &Sweep{Index: i, Loc: c.comps[k].Loc, Claimed: c.comps[k].Claimed, Best: -1, Bound: math.Inf(1), pieces: c.pieces}
 	cstep := sweepFirst
 	// The ladder has sweepLevels steps; where only its smallest step stays
 	// clear of a kink (the kink lies just above it), it goes on by up to
@@ -97,6 +102,9 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 		}
 		h := Step(xi, cstep)
 		cstep /= 4
+		if !(h > 0) {
+			break
+		}
 		fp, cp, err := w.at(i, xi+h)
 		if err != nil {
 			return nil, err
@@ -107,65 +115,61 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 		}
 		d := (fp - fm) / (2 * h)
 		sw.Steps = append(sw.Steps, h)
-		sw.Numerical = append(sw.Numerical, d)
-		sw.Errors = append(sw.Errors, math.Abs(d-sw.Analytic))
+		sw.Estimates = append(sw.Estimates, d)
+		sw.Errors = append(sw.Errors, math.Abs(d-sw.Claimed))
 		sw.Left = append(sw.Left, (w.f0-fm)/h)
 		sw.Right = append(sw.Right, (fp-w.f0)/h)
+		sw.gap = append(sw.gap, (fp-2*w.f0+fm)/h)
 		sw.Crossing = append(sw.Crossing, cp || cm)
 		sw.crossL = append(sw.crossL, cm)
 		sw.crossR = append(sw.crossR, cp)
 		sw.fmag = append(sw.fmag, mag(fp, fm, w.f0))
 	}
+	c.bestLevel(sw)
+	return sw, nil
+}
+
+// r returns the rounding bound of level j's central difference.
+func (c *checker) r(sw *Sweep, j int) float64 { return centralRound(c.sig(sw.fmag[j]), sw.Steps[j]) }
+
+// bestLevel sets sw.Best and sw.Bound.
+func (c *checker) bestLevel(sw *Sweep) {
+	levels := len(sw.Steps)
 	// Where the pieces are known, a level where f(x + h) = f(x − h)
 	// exactly, below a level on x's piece where it does change, measured
 	// nothing: f's change over the stencil is below its rounding there (a
 	// cost that is the small difference of large terms is flat at that
 	// scale). It is left out like a crossing. (Without the pieces, f may
 	// as well be flat on a dead ReLU region that the larger steps leave.)
-	levels := len(sw.Steps)
-	flat := make([]bool, levels)
+	sw.flat = make([]bool, levels)
 	changed := false
 	for j := range levels {
-		flat[j] = sw.pieces && changed && sw.Numerical[j] == 0
-		changed = changed || sw.Numerical[j] != 0 && !sw.Crossing[j] && finite(sw.Numerical[j])
+		sw.flat[j] = sw.pieces && changed && sw.Estimates[j] == 0
+		changed = changed || sw.Estimates[j] != 0 && !sw.Crossing[j] && finite(sw.Estimates[j])
 	}
-	sw.flat = flat
-	usable := func(j int) bool { return finite(sw.Numerical[j]) && !sw.Crossing[j] && !flat[j] }
 	for j := 0; j+1 < levels; j++ {
-		if !usable(j) || !usable(j+1) {
+		if !c.usable(sw, j) || !c.usable(sw, j+1) {
 			continue
 		}
-		b := 2*math.Abs(sw.Numerical[j]-sw.Numerical[j+1]) + c.roundTol(sw.Steps[j], sw.fmag[j]) + c.roundTol(sw.Steps[j+1], sw.fmag[j+1])
+		if !sw.pieces {
+			sg := c.sig(math.Max(sw.fmag[j], sw.fmag[j+1]))
+			if !gapRatioOK(sw.gap[j+1], sw.gap[j], sw.Steps[j+1], sw.Steps[j], gapPairRound(sg, sw.Steps[j+1], sw.Steps[j])) {
+				continue
+			}
+		}
+		b := pairBound(sw.Estimates[j], sw.Estimates[j+1], c.r(sw, j), c.r(sw, j+1))
 		if b < sw.Bound && c.consistent(sw, j, b) {
 			sw.Best, sw.Bound = j, b
 		}
 	}
-	if sw.Best < 0 {
-		// No two consecutive usable levels: a kink lies between the two
-		// smallest steps. The smallest usable step among the last three
-		// (h ≤ 2⁻²⁴·max(1,|x|)) has a truncation error h²|f‴|/6 far below
-		// its rounding, so twice the rounding bound covers both.
-		for j := levels - 1; j >= levels-3; j-- {
-			if usable(j) {
-				sw.Best, sw.Bound = j, 2*c.roundTol(sw.Steps[j], sw.fmag[j])
-				break
-			}
-		}
-	}
-	sw.Verdict = LevelsOff
 	if sw.Best >= 0 {
 		sw.Gap = sw.Errors[sw.Best]
 		sw.Slope = slope(sw.Steps[:sw.Best+1], sw.Errors[:sw.Best+1])
-		if Within(sw.Analytic, sw.Numerical[sw.Best], sw.Bound+c.ta(k), c.s.RelTol) {
-			sw.Verdict = Converges
-		}
 	}
-	// A central difference at a kink can agree with a value by symmetry
-	// (|x| at 0 gives 0 at every step): a kink decides first.
-	if _, ok := c.kinkLevel(sw); ok {
-		sw.Verdict = AtKink
-	}
-	return sw, nil
+}
+
+func (c *checker) usable(sw *Sweep, j int) bool {
+	return finite(sw.Estimates[j]) && !sw.Crossing[j] && !sw.flat[j]
 }
 
 // consistent reports whether D_j with the error bound b agrees with the
@@ -176,10 +180,10 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 // a kink) is refused by the finer steps that see the slope.
 func (c *checker) consistent(sw *Sweep, j int, b float64) bool {
 	for k := j + 2; k < len(sw.Steps); k++ {
-		if !finite(sw.Numerical[k]) || sw.Crossing[k] || sw.flat[k] {
+		if !c.usable(sw, k) {
 			continue
 		}
-		if math.Abs(sw.Numerical[j]-sw.Numerical[k]) > b+2*c.roundTol(sw.Steps[k], sw.fmag[k]) {
+		if math.Abs(sw.Estimates[j]-sw.Estimates[k]) > b+2*c.r(sw, k) {
 			return false
 		}
 	}
@@ -187,29 +191,32 @@ func (c *checker) consistent(sw *Sweep, j int, b float64) bool {
 }
 
 // kinkLevel returns the level at which to compare with the one-sided
-// derivatives when the point sits on a kink. With the pieces known, the
-// point is on a kink exactly when the two smallest steps still straddle
-// one; the level is then the smallest whose one-sided gap stands above the
-// noise. Without them, the point is on a kink when the one-sided gaps
-// g_j = |Right_j − Left_j| of the three smallest steps all stand above the
-// noise and do not shrink (a smooth f gives g_j ≈ h_j·|f″|, falling 16-fold
-// over two levels, down into the noise; a kink keeps it at the jump of the
-// slope). A kink farther away than the smallest step is no kink at x: the
-// small steps see a smooth f.
+// derivatives when the point sits on a kink, and whether it does. With the
+// pieces known, the point is on a kink exactly when the two smallest steps
+// still cross one; the level is then the smallest whose one-sided gap
+// stands above the noise. Without them, the point is on a kink when the
+// one-sided gaps g_j = |Right_j − Left_j| of the three smallest steps all
+// stand above the noise and do not shrink (a smooth f gives g_j ≈
+// h_j·|f″|, falling 16-fold over two levels, down into the noise; a kink
+// keeps it at the jump of the slope). A kink farther away than the
+// smallest step is no kink at x: the small steps see a smooth f.
 func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 	n := len(sw.Steps)
+	if n < 3 {
+		return 0, false
+	}
 	gap := func(j int) float64 { return math.Abs(sw.Right[j] - sw.Left[j]) }
-	above := func(j int) bool { return gap(j) > 4*c.roundTol(sw.Steps[j], sw.fmag[j]) }
-	if sw.Crossing[n-1] && sw.Crossing[n-2] {
+	above := func(j int) bool { return gap(j) > 2*oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j]) }
+	if sw.pieces {
+		if !(sw.Crossing[n-1] && sw.Crossing[n-2]) {
+			return 0, false
+		}
 		for j := n - 1; j >= 0; j-- {
 			if above(j) {
 				return j, true
 			}
 		}
 		return n - 1, true
-	}
-	if sw.pieces {
-		return 0, false
 	}
 	// The three smallest steps with a finite gap decide.
 	var last []int
@@ -224,80 +231,173 @@ func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 	return last[0], gap(last[0]) >= gap(last[2])/4
 }
 
+// classify sets sw.Verdict, what the sweep shows about the claim a of
+// component k: Converges or LevelsOff where a level holds a bound that
+// decides, AtKink where the one-sided derivatives stay apart, Unsettled
+// otherwise.
+func (c *checker) classify(k int, sw *Sweep) {
+	switch {
+	case sw.Best >= 0:
+		switch judge(sw.Claimed, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k), &c.s).status {
+		case Pass:
+			sw.Verdict = Converges
+		case Fail, NonFinite:
+			sw.Verdict = LevelsOff
+		default:
+			sw.Verdict = Unsettled
+		}
+	default:
+		sw.Verdict = Unsettled
+		if _, ok := c.kinkLevel(sw); ok {
+			sw.Verdict = AtKink
+		}
+	}
+}
+
 // apply sets component k's verdict from its sweep.
 func (c *checker) apply(k int, sw *Sweep) {
 	comp := &c.comps[k]
+	c.classify(k, sw)
 	switch sw.Verdict {
-	case Converges:
-		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.ta(k))
+	case Converges, LevelsOff:
+		c.decide(k, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k))
 		comp.Step = sw.Steps[sw.Best]
-		comp.Note = fmt.Sprintf("step sweep: agrees at h = %.2g", comp.Step)
+		if sw.Verdict == Converges {
+			comp.Note = fmt.Sprintf("step sweep: agrees at h = %.2g", comp.Step)
+		} else {
+			comp.Note = fmt.Sprintf("step sweep: the differences settle %.3g from the claim at h = %.2g (bound %.2g, slope %.1f)", sw.Gap, comp.Step, sw.Bound, sw.Slope)
+		}
 		return
 	case AtKink:
+		j, _ := c.kinkLevel(sw)
 		if sw.pieces {
 			c.applyOwnPiece(k, sw)
-			return
-		}
-		j, _ := c.kinkLevel(sw)
-		l, r := sw.Left[j], sw.Right[j]
-		lo, hi := math.Min(l, r), math.Max(l, r)
-		// One-sided differences err by O(h): the change from level j to
-		// j+1 (a quarter of the step) is ¾ of that error, so 4/3 of it
-		// bounds it; 8σ/h bounds their rounding as 4σ/h does the central's.
-		tol := 2*c.roundTol(sw.Steps[j], sw.fmag[j]) + c.ta(k)
-		if j+1 < len(sw.Steps) {
-			tol += 4.0 / 3 * (math.Abs(sw.Left[j]-sw.Left[j+1]) + math.Abs(sw.Right[j]-sw.Right[j+1]))
-		}
-		if c.s.AbsTol > 0 {
-			tol = c.s.AbsTol
-		}
-		num := l
-		if math.Abs(r-comp.Analytic) < math.Abs(l-comp.Analytic) {
-			num = r
-		}
-		c.judge(k, num, tol)
-		comp.Step, comp.Left, comp.Right = sw.Steps[j], l, r
-		if comp.Status == NonFinite {
-			return
-		}
-		if comp.Analytic >= lo-tol && comp.Analytic <= hi+tol {
-			comp.Status = Kink
-			comp.Note = fmt.Sprintf("kink: analytic within the one-sided derivatives [%.6g, %.6g] at h = %.2g", lo, hi, comp.Step)
 		} else {
-			comp.Status = Fail
-			comp.Note = fmt.Sprintf("kink, but analytic outside the one-sided derivatives [%.6g, %.6g] at h = %.2g", lo, hi, comp.Step)
+			c.applyBracket(k, sw, j)
 		}
 		return
 	}
 	if sw.Best >= 0 {
-		c.judge(k, sw.Numerical[sw.Best], sw.Bound+c.ta(k))
+		c.decide(k, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k))
 		comp.Step = sw.Steps[sw.Best]
-		comp.Note = fmt.Sprintf("step sweep: error levels off at %.2g (slope %.1f)", sw.Gap, sw.Slope)
+		comp.Note = fmt.Sprintf("step sweep: the gap %.3g at h = %.2g is one the claim's rounding could explain (declare the term scale to decide)", sw.Gap, comp.Step)
 		return
 	}
-	// No usable level and no kink: the smallest steps are flat (f's change
-	// over them is below its rounding) or cross kinks. Compare with the
-	// smallest step's value within twice its rounding bound, which is all
-	// that can be measured there: a tiny component passes if it is below
-	// the noise, a larger one that the noise cannot hide fails.
 	n := len(sw.Steps) - 1
-	c.judge(k, sw.Numerical[n], 2*c.roundTol(sw.Steps[n], sw.fmag[n])+c.ta(k))
+	comp.Status = Undecided
 	comp.Step = sw.Steps[n]
-	comp.Note = fmt.Sprintf("step sweep: no usable pair of steps; compared at h = %.2g within its rounding", comp.Step)
+	comp.Estimate = sw.Estimates[n]
+	comp.Bound, comp.Floor, comp.FailAt = math.Inf(1), math.Inf(1), math.Inf(1)
+	comp.RelErr = RelErr(comp.Claimed, comp.Estimate)
+	comp.Note = "step sweep: no pair of steps holds a bound (every step is dominated by rounding, or crosses kinks)"
+	if !finite(comp.Estimate) || !finite(comp.Claimed) || !finite(c.main.f0) {
+		comp.Status = NonFinite
+	}
+}
+
+// applyBracket judges a component at a kink when the pieces are unknown:
+// the claim, the derivative of one of the pieces that meet at x, must lie
+// between the one-sided derivatives at the kink's level j. They err by
+// O(h): the change from level j to j+1 (a quarter of the step) is ¾ of
+// that error, so 4/3 of it bounds it; 2·oneSidedRound bounds their
+// rounding. Inside, the component is a Kink; outside, it is Undecided, not
+// failed: where several kinks meet within the smallest step, the piece x
+// lies on may be one that neither side shows (a Piece method decides it).
+func (c *checker) applyBracket(k int, sw *Sweep, j int) {
+	comp := &c.comps[k]
+	l, r := sw.Left[j], sw.Right[j]
+	lo, hi := math.Min(l, r), math.Max(l, r)
+	tol := 2 * oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
+	if j+1 < len(sw.Steps) {
+		tol += 4.0 / 3 * (math.Abs(sw.Left[j]-sw.Left[j+1]) + math.Abs(sw.Right[j]-sw.Right[j+1]))
+	}
+	w := c.allow(k)
+	num := l
+	if math.Abs(r-comp.Claimed) < math.Abs(l-comp.Claimed) {
+		num = r
+	}
+	c.decide(k, num, bound{tol, tol}, w)
+	comp.Step, comp.Left, comp.Right = sw.Steps[j], l, r
+	comp.Floor = hi - lo + 2*tol + w.hi
+	if comp.Status == NonFinite {
+		return
+	}
+	if comp.Claimed >= lo-tol-w.lo && comp.Claimed <= hi+tol+w.lo {
+		comp.Status = Kink
+		comp.Note = fmt.Sprintf("kink: the claim lies within the one-sided derivatives [%.6g, %.6g] at h = %.2g", lo, hi, comp.Step)
+		return
+	}
+	comp.Status = Undecided
+	comp.FailAt = math.Inf(1)
+	comp.Note = fmt.Sprintf("kink: the claim lies outside the one-sided derivatives [%.6g, %.6g] at h = %.2g, but without the pieces (a Piece method) several kinks may meet there", lo, hi, comp.Step)
+}
+
+// applyOwnPiece judges a component at a kink when the pieces are known.
+// The claim is the derivative of the piece x itself lies on (the
+// convention of the model, such as f′(0) = 0 for ReLU), so it is compared
+// with the one-sided difference on the side that stays on that piece, at
+// the level where that difference is most accurate. Its O(h) error is 4/3
+// of its change to the next, four times smaller step, taken with a margin
+// of 2 (the level is picked as the least of many, which favours a change
+// that is small by chance); its rounding is bounded by 2·oneSidedRound at
+// both levels. If neither side stays on x's piece at any two consecutive
+// levels (several kinks meet at x, and the model's convention picks a
+// derivative no one-sided difference shows), the component is Undecided.
+func (c *checker) applyOwnPiece(k int, sw *Sweep) {
+	comp := &c.comps[k]
+	best, bestTol, side := -1, math.Inf(1), 0
+	sides := [2][]float64{sw.Left, sw.Right}
+	for j := 0; j+1 < len(sw.Steps); j++ {
+		for s, cross := range [2][]bool{sw.crossL, sw.crossR} {
+			d := sides[s]
+			if cross[j] || cross[j+1] || !finite(d[j]) || !finite(d[j+1]) {
+				continue
+			}
+			r0 := oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
+			r1 := oneSidedRound(c.sig(sw.fmag[j+1]), sw.Steps[j+1])
+			tol := 3*math.Abs(d[j]-d[j+1]) + 2*r0 + 2*r1
+			if tol < bestTol && c.oneSidedConsistent(sw, cross, d, j, tol) {
+				best, bestTol, side = j, tol, s
+			}
+		}
+	}
+	n := len(sw.Steps) - 1
+	comp.Left, comp.Right = sw.Left[n], sw.Right[n]
+	if best < 0 {
+		comp.Status = Undecided
+		comp.Step, comp.Estimate = sw.Steps[n], sides[side][n]
+		comp.Bound, comp.Floor, comp.FailAt = math.Inf(1), math.Inf(1), math.Inf(1)
+		comp.Note = "kink: neither side of x stays on x's piece (several kinks meet at x): no one-sided derivative to compare with"
+		if !finite(comp.Claimed) || !finite(c.main.f0) {
+			comp.Status = NonFinite
+		}
+		return
+	}
+	d := sides[side]
+	j := c.decide(k, d[best], bound{bestTol, bestTol}, c.allow(k))
+	comp.Step, comp.Left, comp.Right = sw.Steps[best], sw.Left[best], sw.Right[best]
+	name := [2]string{"left", "right"}[side]
+	switch j.status {
+	case Pass:
+		comp.Status = Kink
+		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
+	case Fail:
+		comp.Note = fmt.Sprintf("kink, but disagrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
+	case Undecided:
+		comp.Note = fmt.Sprintf("kink: the gap to the %s derivative, on x's own piece, is one the claim's rounding could explain", name)
+	}
 }
 
 // oneSidedConsistent reports whether the one-sided difference d[j] with
 // the error bound tol agrees with that of every smaller step k on the same
 // side that stays on x's piece, within tol plus twice k's rounding bound,
-// as consistent does for central differences: two large steps that agree
-// by accident (on a plateau where f saturates) are refused by the finer
-// steps that see the slope.
-func oneSidedConsistent(c *checker, sw *Sweep, cross []bool, d []float64, j int, tol float64) bool {
+// as consistent does for central differences.
+func (c *checker) oneSidedConsistent(sw *Sweep, cross []bool, d []float64, j int, tol float64) bool {
 	for k := j + 2; k < len(sw.Steps); k++ {
 		if cross[k] || !finite(d[k]) {
 			continue
 		}
-		if math.Abs(d[j]-d[k]) > tol+2*c.roundTol(sw.Steps[k], sw.fmag[k]) {
+		if math.Abs(d[j]-d[k]) > tol+2*oneSidedRound(c.sig(sw.fmag[k]), sw.Steps[k]) {
 			return false
 		}
 	}
@@ -325,84 +425,38 @@ func slope(x, y []float64) float64 {
 	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
 }
 
-// applyOwnPiece judges a component at a kink when the pieces are known.
-// The analytic value is the derivative of the piece x itself lies on (the
-// convention of the model, such as f′(0) = 0 for ReLU), so it is compared
-// with the one-sided difference on the side that stays on that piece, at
-// the level where that difference is most accurate. Its O(h) error is 4/3
-// of its change to the next, four times smaller step, taken with a margin
-// of 2 (the level is picked as the least of many, which favours a change
-// that is small by chance); its rounding is bounded by 8σ/h at both
-// levels. The verdict is Kink when they agree and Fail when not.
-// If neither side stays on x's piece at any two consecutive levels
-// (several kinks meet at x, and the model's convention picks a derivative
-// no one-sided difference shows), the component is an unverifiable Kink.
-func (c *checker) applyOwnPiece(k int, sw *Sweep) {
-	comp := &c.comps[k]
-	best, bestTol, side := -1, math.Inf(1), 0
-	for j := 0; j+1 < len(sw.Steps); j++ {
-		for s, cross := range [2][]bool{sw.crossL, sw.crossR} {
-			d := [2][]float64{sw.Left, sw.Right}[s]
-			if cross[j] || cross[j+1] || !finite(d[j]) || !finite(d[j+1]) {
-				continue
-			}
-			tol := 3*math.Abs(d[j]-d[j+1]) + 2*c.roundTol(sw.Steps[j], sw.fmag[j]) + 2*c.roundTol(sw.Steps[j+1], sw.fmag[j+1])
-			if tol < bestTol && oneSidedConsistent(c, sw, cross, d, j, tol) {
-				best, bestTol, side = j, tol, s
-			}
-		}
-	}
-	n := len(sw.Steps) - 1
-	comp.Left, comp.Right = sw.Left[n], sw.Right[n]
-	if best < 0 {
-		c.judge(k, [2]float64{sw.Left[n], sw.Right[n]}[side], math.Inf(1))
-		comp.Step = sw.Steps[n]
-		if comp.Status != NonFinite {
-			comp.Status = Kink
-			comp.Note = "kink, unverifiable: neither side of x stays on x's piece (several kinks meet at x)"
-		}
-		return
-	}
-	d := [2][]float64{sw.Left, sw.Right}[side]
-	c.judge(k, d[best], bestTol+c.ta(k))
-	comp.Step, comp.Left, comp.Right = sw.Steps[best], sw.Left[best], sw.Right[best]
-	name := [2]string{"left", "right"}[side]
-	switch comp.Status {
-	case Pass:
-		comp.Status = Kink
-		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
-	case Fail:
-		comp.Note = fmt.Sprintf("kink, but disagrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
-	}
-}
-
 // StepSweep runs the step sweep of component i of f at x for the claimed
 // derivative a: central differences at the thirteen steps of the sweep,
-// the level with the least error bound, the slope of the error and the
-// verdict (see [Sweep]). x is not modified. Of s, Eps, Seed (the noise
-// estimate's direction), RelTol and AbsTol are used. It panics if i is out
-// of range.
+// the level whose estimate holds the least bound, the slope of the error
+// and the verdict (see [Sweep]). x is not modified. Of s, Eps, ClaimEps,
+// Seed (the noise estimate's directions), RelTol and AbsTol are used; the
+// claim's allowance is the blind one at the scale |a| (f offers nothing
+// else). It panics if i is out of range.
 func StepSweep(f func([]float64) float64, a float64, x []float64, i int, s *CheckSettings) (*Sweep, error) {
 	if i < 0 || i >= len(x) {
 		panic(fmt.Sprintf("numgrad: StepSweep: index %d out of range [0, %d)", i, len(x)))
 	}
-	set := s.withDefaults()
+	set := s.withDefaults(len(x))
 	set.Method, set.Indices = MethodCentral, []int{i}
-	if err := set.validate(len(x)); err != nil {
+	if err := set.validate(x); err != nil {
 		return nil, err
 	}
 	claimed := make([]float64, len(x))
 	claimed[i] = a
-	p := &problem{x: append([]float64(nil), x...), claimed: claimed,
-		newEval: func() (evalFunc, pieceFunc) { return func(x []float64) (float64, error) { return f(x), nil }, nil }}
-	c := &checker{p: p, s: set, idx: []int{i}, comps: []Component{{Index: i, Analytic: a}}, st: make([]state, 1)}
+	p := FuncProblem(f, claimed, x)
+	c := &checker{p: p, s: set, x: append([]float64(nil), x...), claimed: claimed, idx: []int{i},
+		comps: []Component{{Index: i, Claimed: a}}, st: make([]state, 1), sigma: -1, scale: math.Abs(a)}
 	var err error
-	if c.main, err = p.worker(); err != nil {
+	if c.main, err = newWorker(p.Func, nil, c.x); err != nil {
 		return nil, err
 	}
 	if err := c.noise(); err != nil {
 		return nil, err
 	}
-	c.tauA = analyticULPs * set.Eps * math.Max(1, math.Abs(a))
-	return c.sweep(c.main, 0)
+	sw, err := c.sweep(c.main, 0)
+	if err != nil {
+		return nil, err
+	}
+	c.classify(0, sw)
+	return sw, nil
 }

@@ -63,7 +63,7 @@ func TestSweepsInReport(t *testing.T) {
 	g[0] *= 1.01
 	g[3] *= -1
 	for _, m := range allMethods {
-		r, err := numgrad.Check(tf.gonum.Func, g, tf.x, exactSettings(tf, m))
+		r, err := checkTF(tf, tf.gonum.Func, g, tf.x, m)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,3 +40,34 @@ func (m *model) Layout() backprop.Layout { return m.net.Layout() }
 
 // String returns the mutant's name, or "correct".
 func (m *model) String() string { return m.name }
+
+// The network's declarations to package numgrad, made on purpose: the
+// model's cost is the network's, so its pieces, its complex and dual
+// extensions, the term scale of a correct backward pass, its copies and
+// the network itself describe the model's cost as well. (The mutants'
+// gradients are wrong; what is declared is the function, and the rounding
+// a correct gradient of it carries.)
+
+// Piece returns the network's piece signature of the last forward pass.
+func (m *model) Piece(dst []byte) []byte { return m.net.Piece(dst) }
+
+// TermScale returns the network's term scale (see backprop.Network.TermScale).
+func (m *model) TermScale(dst []float64, b backprop.Batch) ([]float64, int, error) {
+	return m.net.TermScale(dst, b)
+}
+
+// CostComplex returns the network's cost at complex parameters.
+func (m *model) CostComplex(theta []backprop.Complex, b backprop.Batch) (backprop.Complex, error) {
+	return m.net.CostComplex(theta, b)
+}
+
+// CostDual returns the network's cost at dual parameters.
+func (m *model) CostDual(theta []backprop.Dual, b backprop.Batch) (backprop.Dual, error) {
+	return m.net.CostDual(theta, b)
+}
+
+// DenseNetwork returns the network whose cost the model's is.
+func (m *model) DenseNetwork() *backprop.Network { return m.net }
+
+// CloneModel returns the same mutant over a copy of the network.
+func (m *model) CloneModel() backprop.Model { return &model{net: m.net.Clone(), bug: m.bug, name: m.name} }

@@ -1,0 +1,56 @@
+package numgrad
+
+import (
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/netfd"
+)
+
+// denseStencil sets p.Stencil from a Dense declaration, after checking that
+// the declared network computes m's cost at θ bit for bit (same reports
+// the mismatch and returns false otherwise).
+func denseStencil(p *Problem, d Dense, b backprop.Batch, f0 float64, same func(string, float64) bool) error {
+	net := d.DenseNetwork()
+	if net == nil {
+		return nil
+	}
+	if net.NumParams() != len(p.X) {
+		p.notes = append(p.notes, "the model's DenseNetwork has another number of parameters: not used")
+		return nil
+	}
+	c := net.Clone()
+	theta := append([]float64(nil), p.X...)
+	c.SetParams(theta)
+	v, err := c.Cost(b)
+	if err != nil {
+		return err
+	}
+	if !same("DenseNetwork", v) {
+		return nil
+	}
+	if !c.Config().Smooth() {
+		return nil // TEMPORARY until netfd tells crossings
+	}
+	p.Stencil = func(fp, fm []float64, cross []uint8, step float64, idx []int) error {
+		c.SetParams(theta)
+		if idx == nil {
+			clear(cross)
+			return netfd.Stencil(fp, fm, c, b, &netfd.Settings{Step: step})
+		}
+		n := len(theta)
+		ap, am := make([]float64, n), make([]float64, n)
+		if err := netfd.Stencil(ap, am, c, b, &netfd.Settings{Step: step}); err != nil {
+			return err
+		}
+		for _, i := range idx {
+			fp[i], fm[i], cross[i] = ap[i], am[i], 0
+		}
+		return nil
+	}
+	return nil
+}
+
+// The crossing bits of Problem.Stencil (netfd.CrossPlus, netfd.CrossMinus).
+const (
+	crossPlus  uint8 = 1
+	crossMinus uint8 = 2
+)

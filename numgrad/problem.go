@@ -1,0 +1,314 @@
+package numgrad
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gradcheck/gradcheck/backprop"
+)
+
+// Problem is what a check judges: a function f of a flat vector, the point
+// x, the claimed gradient ∇f(x), and what the caller offers besides. Func,
+// X and Claimed are required. Every other field is an aid that the check
+// uses where it is set and does without where it is not: a tighter bound,
+// a decision where finite differences cannot make one, speed. The verdict
+// depends only on f, the claim and these fields, never on the Go type that
+// computes them: two problems that offer the same get the same report.
+//
+// [FuncProblem], [ModelProblem] and [NetworkProblem] build problems; a
+// caller may also fill one in and pass it to [CheckProblem].
+type Problem struct {
+	// Func returns f(x). It must not modify or keep x. An error stops the
+	// check and is returned; a NaN or ±Inf is a value, which the check
+	// flags and fails.
+	Func func(x []float64) (float64, error)
+	// X is the point and Claimed the claimed gradient at X; they have the
+	// same length and are not modified.
+	X, Claimed []float64
+
+	// Piece, if not nil, appends to dst the signature of the smooth piece
+	// of f that the last call of Func lay on (see [Piecewise]): with it the
+	// check knows for certain which stencils cross a kink, and never
+	// measures the noise of f across one. Without it a kink is inferred
+	// from the shape of the differences.
+	Piece func(dst []byte) []byte
+	// Fork, if not nil, returns an independent copy of Func and of Piece,
+	// for one goroutine of a concurrent check ([CheckSettings.Concurrent]).
+	// The copies must compute the same values bit for bit. Without it the
+	// check evaluates f on one goroutine.
+	Fork func() (fn func(x []float64) (float64, error), piece func(dst []byte) []byte)
+
+	// Complex and Dual, if not nil, evaluate f's extension to complex and
+	// dual arguments (see [ComplexStep], [DualNumbers]): derivatives with
+	// no step, for MethodComplex and MethodDual, and to settle what finite
+	// differences cannot. They must be safe for concurrent use when the
+	// check is concurrent.
+	Complex func(x []backprop.Complex) (backprop.Complex, error)
+	Dual    func(x []backprop.Dual) (backprop.Dual, error)
+
+	// TermScale, if not nil, holds for each component the magnitude M_i of
+	// the terms summed into the claimed value, and Chain the number K of
+	// roundings along the longest chain of them (see
+	// backprop.Network.TermScale): a correct claim computed in unit
+	// roundoff u then errs by at most 2γ_K(u)·M_i, and the check allows
+	// that and no more. Without it the arithmetic of the claim is unknown,
+	// and a disagreement that it could explain is Undecided (see
+	// "Tolerances from the arithmetic" in the package documentation).
+	TermScale []float64
+	Chain     int
+
+	// Regrad, if not nil, computes the claim at X again into dst. The
+	// check calls it once and reports the components whose two values
+	// differ by more than the claim's rounding as Nondeterministic.
+	Regrad func(dst []float64) error
+
+	// Stencil, if not nil, sets fp[i] = f(x + h_i e_i), fm[i] = f(x − h_i
+	// e_i) and cross[i] (netfd.CrossPlus, netfd.CrossMinus: that point lies
+	// on another piece than x) for every i in idx at once, with h_i =
+	// Step(x_i, step): the same values as Func and Piece give, with other
+	// roundings, faster (package netfd for a dense network). Entries for
+	// other indices are left alone.
+	Stencil func(fp, fm []float64, cross []uint8, step float64, idx []int) error
+
+	// Layout says what each component is (layers, weights, biases); nil
+	// gives a flat report.
+	Layout *backprop.Layout
+	// BatchSize and DataSize are the number B of samples behind f and the
+	// size N of the dataset they were drawn from, so that a factor B, 1/B
+	// or B/N can be named as a cause (0: unknown).
+	BatchSize, DataSize int
+
+	// flags are conditions the constructor found that fail the check (a
+	// NaN in the batch, which the model's cost may hide); notes say which
+	// declarations a constructor refused, and why.
+	flags, notes []string
+}
+
+// FuncProblem returns the problem of a plain function f with the claimed
+// gradient at x, and no aids: what [Check] checks.
+func FuncProblem(f func([]float64) float64, claimed, x []float64) *Problem {
+	if f == nil {
+		panic("numgrad: FuncProblem: nil function")
+	}
+	return &Problem{Func: func(x []float64) (float64, error) { return f(x), nil }, X: x, Claimed: claimed}
+}
+
+// Declarations a [backprop.Model] may make, on purpose, to [ModelProblem]:
+// each is read through its interface, so that a model that embeds a
+// *backprop.Network makes every declaration the network makes.
+type (
+	// Piecewise models can tell which smooth piece of the cost the last
+	// Cost call lay on: Piece appends a signature of it to dst and returns
+	// it; two calls on the same piece give equal signatures. Package
+	// numgrad's [Signs] records one; a *backprop.Network has its own.
+	Piecewise interface {
+		Piece(dst []byte) []byte
+	}
+	// TermScaler models can say how large the terms summed into each
+	// component of their gradient are (see Problem.TermScale).
+	TermScaler interface {
+		TermScale(dst []float64, b backprop.Batch) ([]float64, int, error)
+	}
+	// ComplexExtender and DualExtender models evaluate their cost at
+	// complex or dual parameters (see Problem.Complex).
+	ComplexExtender interface {
+		CostComplex(theta []backprop.Complex, b backprop.Batch) (backprop.Complex, error)
+	}
+	DualExtender interface {
+		CostDual(theta []backprop.Dual, b backprop.Batch) (backprop.Dual, error)
+	}
+	// Cloner models copy themselves for a concurrent check.
+	Cloner interface {
+		CloneModel() backprop.Model
+	}
+	// Dense models declare that their cost is the cost of a dense
+	// backprop.Network at their parameters, which package netfd evaluates
+	// at every perturbation fast.
+	Dense interface {
+		DenseNetwork() *backprop.Network
+	}
+)
+
+// ModelProblem returns the problem of m's cost on b at m's current
+// parameters θ with the claimed gradient (nil: m's own, from m.Gradient,
+// which Regrad then computes again). It takes every declaration m makes
+// ([backprop.Layouter], [Piecewise], [TermScaler], [ComplexExtender],
+// [DualExtender], [Cloner], [Dense]) and checks those it can: a copy, an
+// extension or a dense network whose cost at θ is not m's is not used, and
+// the report says so. Func sets m's parameters; the check puts θ back
+// before it returns. It panics if m is nil or claimed has the wrong
+// length; errors of m are returned.
+func ModelProblem(m backprop.Model, b backprop.Batch, claimed []float64) (*Problem, error) {
+	if m == nil {
+		panic("numgrad: ModelProblem: nil model")
+	}
+	n := m.NumParams()
+	theta := m.ParamsTo(nil)
+	p := &Problem{X: theta, BatchSize: b.Len()}
+	if b.Data != nil {
+		p.DataSize = b.Data.N
+	}
+	if msg := nonFiniteData(b); msg != "" {
+		p.flags = append(p.flags, msg)
+	}
+	cost := func(m backprop.Model) func([]float64) (float64, error) {
+		return func(x []float64) (float64, error) {
+			m.SetParams(x)
+			return m.Cost(b)
+		}
+	}
+	p.Func = cost(m)
+	if claimed == nil {
+		claimed = make([]float64, n)
+		if _, err := m.Gradient(claimed, b); err != nil {
+			return nil, err
+		}
+		p.Regrad = func(dst []float64) error {
+			m.SetParams(theta)
+			_, err := m.Gradient(dst, b)
+			return err
+		}
+	} else if len(claimed) != n {
+		panic(fmt.Sprintf("numgrad: ModelProblem: len(claimed) = %d, want %d", len(claimed), n))
+	}
+	p.Claimed = claimed
+	m.SetParams(theta)
+	f0, err := m.Cost(b)
+	if err != nil {
+		return nil, err
+	}
+	if l, ok := m.(backprop.Layouter); ok {
+		lay := l.Layout()
+		if err := lay.Validate(n); err != nil {
+			return nil, fmt.Errorf("numgrad: the model's layout: %w", err)
+		}
+		p.Layout = &lay
+	}
+	if pw, ok := m.(Piecewise); ok {
+		p.Piece = pw.Piece
+	}
+	same := func(what string, v float64) bool {
+		if v == f0 || math.IsNaN(v) && math.IsNaN(f0) {
+			return true
+		}
+		p.notes = append(p.notes, fmt.Sprintf("the model's %s gives the cost %v at θ, its Cost %v: not used", what, v, f0))
+		return false
+	}
+	if c, ok := m.(Cloner); ok {
+		// A copy must compute the very same bits: it is a second evaluator
+		// of f, not an approximation of it.
+		cm := c.CloneModel()
+		cm.SetParams(theta)
+		if v, err := cm.Cost(b); err != nil {
+			return nil, err
+		} else if same("CloneModel", v) {
+			p.Fork = func() (func([]float64) (float64, error), func([]byte) []byte) {
+				cm := c.CloneModel()
+				var piece func([]byte) []byte
+				if pw, ok := cm.(Piecewise); ok && p.Piece != nil {
+					piece = pw.Piece
+				}
+				return cost(cm), piece
+			}
+		}
+	}
+	// An extension sums in its own order: it must agree with f at θ within
+	// the rounding of the two evaluations, not bit for bit.
+	near := func(what string, v float64) bool {
+		if math.Abs(v-f0) <= extensionSlack*float64Eps*math.Max(math.Abs(f0), math.Abs(v)) || math.IsNaN(f0) {
+			return true
+		}
+		p.notes = append(p.notes, fmt.Sprintf("the model's %s gives the cost %v at θ, its Cost %v: not used", what, v, f0))
+		return false
+	}
+	if e, ok := m.(ComplexExtender); ok {
+		f := func(x []backprop.Complex) (backprop.Complex, error) { return e.CostComplex(x, b) }
+		if v, err := f(lift[backprop.Complex](theta)); err != nil {
+			return nil, err
+		} else if near("CostComplex", real(complex128(v))) {
+			p.Complex = f
+		}
+	}
+	if e, ok := m.(DualExtender); ok {
+		f := func(x []backprop.Dual) (backprop.Dual, error) { return e.CostDual(x, b) }
+		if v, err := f(lift[backprop.Dual](theta)); err != nil {
+			return nil, err
+		} else if near("CostDual", v.V) {
+			p.Dual = f
+		}
+	}
+	if t, ok := m.(TermScaler); ok {
+		m.SetParams(theta)
+		scale, chain, err := t.TermScale(nil, b)
+		if err != nil {
+			return nil, err
+		}
+		if len(scale) != n {
+			return nil, fmt.Errorf("numgrad: the model's TermScale has %d components, want %d", len(scale), n)
+		}
+		p.TermScale, p.Chain = scale, chain
+	}
+	if d, ok := m.(Dense); ok {
+		if err := denseStencil(p, d, b, f0, same); err != nil {
+			return nil, err
+		}
+	}
+	m.SetParams(theta)
+	return p, nil
+}
+
+// extensionSlack is how far, in units of eps·|f|, an extension's value at
+// θ may lie from the model's cost for the two to count as one function:
+// the same terms summed in two orders differ by at most (n − 1)·u·Σ|terms|,
+// and a cost of order one from terms of order one over a few thousand
+// terms is well inside 2²⁰·u. A function that is merely different is
+// further off than that almost everywhere.
+const extensionSlack = 1 << 20
+
+// NetworkProblem returns [ModelProblem] of net: every declaration a
+// *backprop.Network makes (its layout, its pieces, its complex and dual
+// extensions, its term scale, its clones and netfd's fast stencil). A model
+// that embeds the network gets the same problem.
+func NetworkProblem(net *backprop.Network, b backprop.Batch, claimed []float64) (*Problem, error) {
+	if net == nil {
+		panic("numgrad: NetworkProblem: nil network")
+	}
+	return ModelProblem(net, b, claimed)
+}
+
+// lift returns x as constants of T.
+func lift[T backprop.Scalar[T]](x []float64) []T {
+	var zero T
+	out := make([]T, len(x))
+	for i, v := range x {
+		out[i] = zero.Const(v)
+	}
+	return out
+}
+
+// nonFiniteData names the first NaN or ±Inf in the samples of b, or
+// returns "". A model may hide one (tanh saturates at an infinite input,
+// a product may skip a zero weight), so the cost and gradient the check
+// sees are finite; the data are not, and the check must not pass.
+func nonFiniteData(b backprop.Batch) string {
+	if b.Data == nil {
+		return ""
+	}
+	for s := range b.Len() {
+		if r := b.Row(s); r < 0 || r >= b.Data.N {
+			continue // the model reports a bad row itself
+		}
+		x, y := b.Sample(s)
+		for i, v := range x {
+			if !finite(v) {
+				return fmt.Sprintf("the batch holds %v: sample %d, input %d", v, s, i)
+			}
+		}
+		for i, v := range y {
+			if !finite(v) {
+				return fmt.Sprintf("the batch holds %v: sample %d, target %d", v, s, i)
+			}
+		}
+	}
+	return ""
+}

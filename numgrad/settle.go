@@ -1,0 +1,332 @@
+package numgrad
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+)
+
+// The stages after the first comparison: each runs only where the one
+// before could not decide, and each returns estimates with bounds that the
+// one judge weighs.
+
+// nondeterminism compares the claim with a second evaluation of it at the
+// same point: a component whose two values differ by more than the claim's
+// rounding allowance (or CheckSettings.NondetTol) is Nondeterministic, and
+// nothing else is asked of it.
+func (c *checker) nondeterminism(g2 []float64) {
+	if g2 == nil {
+		return
+	}
+	for k, i := range c.idx {
+		a, b := c.claimed[i], g2[i]
+		if a == b || math.IsNaN(a) && math.IsNaN(b) {
+			continue
+		}
+		tol := math.Max(c.allow(k).lo, c.s.NondetTol)
+		if finite(a) && finite(b) && math.Abs(a-b) <= tol {
+			continue
+		}
+		comp := &c.comps[k]
+		comp.Status = Nondeterministic
+		comp.Note = fmt.Sprintf("the claim differs between two evaluations at the same point: %.17g, then %.17g (tolerance %.2g)", a, b, tol)
+		c.st[k].pending, c.st[k].firstFail = false, false
+	}
+}
+
+// resolve runs the step sweep on the components the first comparison did
+// not settle, MaxResolve of them at most. Those with no verdict at all come
+// first (a stencil that may cross a kink, a disagreement the claim's
+// rounding could explain), then the first comparison's failures, least
+// clear first, with a few of each group's reserved so that every group
+// whose first comparison failed is examined.
+func (c *checker) resolve() error {
+	var open, fails []int
+	for k := range c.comps {
+		if !c.st[k].pending {
+			continue
+		}
+		if c.st[k].firstFail {
+			fails = append(fails, k)
+		} else {
+			open = append(open, k)
+		}
+	}
+	sort.SliceStable(fails, func(a, b int) bool { return c.comps[fails[a]].Score < c.comps[fails[b]].Score })
+	budget := c.s.MaxResolve
+	chosen := make(map[int]bool)
+	var todo []int
+	take := func(k int) {
+		if budget > 0 && !chosen[k] {
+			chosen[k] = true
+			todo = append(todo, k)
+			budget--
+		}
+	}
+	perGroup := map[int]int{}
+	for _, k := range fails {
+		if g := c.groupOf(c.idx[k]); perGroup[g] < groupReserve {
+			perGroup[g]++
+			take(k)
+		}
+	}
+	for _, k := range open {
+		take(k)
+	}
+	for _, k := range fails {
+		take(k)
+	}
+	sort.Ints(todo)
+	if len(todo) > 0 {
+		if err := c.noise(); err != nil {
+			return err
+		}
+	}
+	var err error
+	if c.p.Stencil != nil {
+		err = c.sweepStencil(todo)
+	} else {
+		err = c.forEach(todo, func(w *worker, k int) error {
+			sw, err := c.sweep(w, k)
+			if err != nil {
+				return err
+			}
+			c.st[k].sweep = sw
+			return nil
+		})
+	}
+	if err != nil {
+		return err
+	}
+	for _, k := range todo {
+		c.settleSwept(k)
+	}
+	return nil
+}
+
+// groupReserve is how many of each group's first-comparison failures are
+// swept before the budget goes to the rest.
+const groupReserve = 4
+
+// settleSwept applies component k's sweep. For an exact method the sweep
+// only tells whether x sits on a kink, where the reference may have
+// differentiated another piece: elsewhere the reference's verdict stands.
+func (c *checker) settleSwept(k int) {
+	sw := c.st[k].sweep
+	c.st[k].swept = true
+	if c.s.Method.exact() {
+		switch c.classify(k, sw); sw.Verdict {
+		case AtKink:
+			c.apply(k, sw)
+		case Converges:
+			// Two methods without a common error disagree: the extension
+			// and f need not be one function, and neither verdict stands.
+			comp := &c.comps[k]
+			comp.Status = Undecided
+			comp.FailAt = math.Inf(1)
+			comp.Note = fmt.Sprintf("the %s reference disagrees, but the step sweep agrees at h = %.2g: the extension may not compute f", c.ref.Name(), sw.Steps[sw.Best])
+		}
+		return
+	}
+	c.apply(k, sw)
+}
+
+// sweepStencil builds the sweeps of the components ks from the problem's
+// stencil, one step at a time for all of them: the same differences as
+// sweep, from f evaluated at the same points.
+func (c *checker) sweepStencil(ks []int) error {
+	if len(ks) == 0 {
+		return nil
+	}
+	n := len(c.x)
+	fp, fm := make([]float64, n), make([]float64, n)
+	cross := make([]uint8, n)
+	sws := make([]*Sweep, len(ks))
+	for a, k := range ks {
+		sws[a] = &Sweep{Index: c.idx[k], Loc: c.comps[k].Loc, Claimed: c.comps[k].Claimed, Best: -1, Bound: math.Inf(1), pieces: c.pieces}
+	}
+	f0 := c.main.f0
+	cstep := sweepFirst
+	for lvl := 0; lvl < sweepLevels+sweepExtra; lvl, cstep = lvl+1, cstep/4 {
+		var live []int // positions in ks still sweeping
+		for a := range ks {
+			sw := sws[a]
+			if m := len(sw.Steps); m >= sweepLevels && (!sw.Crossing[m-2] || sw.Crossing[m-1]) {
+				continue
+			}
+			if !(Step(c.x[c.idx[ks[a]]], cstep) > 0) {
+				continue
+			}
+			live = append(live, a)
+		}
+		if len(live) == 0 {
+			break
+		}
+		idx := make([]int, len(live))
+		for b, a := range live {
+			idx[b] = c.idx[ks[a]]
+		}
+		if err := c.p.Stencil(fp, fm, cross, cstep, idx); err != nil {
+			return err
+		}
+		for b, a := range live {
+			i, sw := idx[b], sws[a]
+			h := Step(c.x[i], cstep)
+			cp, cm := cross[i]&crossPlus != 0, cross[i]&crossMinus != 0
+			d := (fp[i] - fm[i]) / (2 * h)
+			sw.Steps = append(sw.Steps, h)
+			sw.Estimates = append(sw.Estimates, d)
+			sw.Errors = append(sw.Errors, math.Abs(d-sw.Claimed))
+			sw.Left = append(sw.Left, (f0-fm[i])/h)
+			sw.Right = append(sw.Right, (fp[i]-f0)/h)
+			sw.gap = append(sw.gap, (fp[i]-2*f0+fm[i])/h)
+			sw.Crossing = append(sw.Crossing, cp || cm)
+			sw.crossL = append(sw.crossL, cm)
+			sw.crossR = append(sw.crossR, cp)
+			sw.fmag = append(sw.fmag, mag(fp[i], fm[i], f0))
+		}
+	}
+	for a, k := range ks {
+		c.bestLevel(sws[a])
+		c.st[k].sweep = sws[a]
+	}
+	return nil
+}
+
+// arbitrate asks the exact reference, where the problem offers one, about
+// every component of a finite-difference method that its sweep left failed
+// or undecided away from a kink. Finite differences cannot settle every
+// component: on a function of extreme gain (weights of 10⁴ behind a
+// saturated tanh) no step is both above f's rounding and below its
+// curvature. The complex step has neither error. The reference's verdict,
+// within its own rounding and the claim's allowance, replaces the sweep's,
+// and the note says so; where it cannot decide either, the component stays
+// as it was.
+func (c *checker) arbitrate() error {
+	if c.s.Method.exact() || c.arbiter == nil {
+		return nil
+	}
+	var todo []int
+	for k := range c.comps {
+		sw := c.st[k].sweep
+		if sw == nil || sw.Verdict == AtKink {
+			continue
+		}
+		if s := c.comps[k].Status; s == Fail || s == Undecided {
+			todo = append(todo, k)
+		}
+	}
+	name := c.arbiter.Name()
+	type res struct{ d float64 }
+	out := make([]res, len(c.comps))
+	err := c.forEach(todo, func(_ *worker, k int) error {
+		d, _, err := c.arbiter.Partial(c.x, c.idx[k])
+		out[k].d = d
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range todo {
+		comp := &c.comps[k]
+		d := out[k].d
+		fd, note, old := comp.Estimate, comp.Note, *comp
+		if !finite(d) {
+			comp.Note = fmt.Sprintf("%s; the %s reference gives %v", note, name, d)
+			continue
+		}
+		j := c.decide(k, d, c.refBound(k, d), c.allow(k))
+		comp.Step = 0
+		switch j.status {
+		case Pass:
+			comp.Note = fmt.Sprintf("finite differences could not settle it (%.6g; %s); the %s reference %.6g agrees", fd, note, name, d)
+		case Fail:
+			comp.Note = fmt.Sprintf("%s; the %s reference %.6g confirms the failure (finite differences: %.6g)", note, name, d, fd)
+		default:
+			*comp = old
+			comp.Note = fmt.Sprintf("%s; the %s reference %.6g cannot decide either", note, name, d)
+		}
+	}
+	return nil
+}
+
+// unswept settles the components the budget left without a sweep. A
+// first-comparison failure is failed where its group's swept failures were
+// all confirmed (the first comparison's bound held there, on the less
+// clear cases); everything else stays Undecided, failed on no evidence.
+func (c *checker) unswept() error {
+	confirmed, overturned := map[int]int{}, map[int]int{}
+	for k := range c.comps {
+		if !c.st[k].swept || !c.st[k].firstFail {
+			continue
+		}
+		g := c.groupOf(c.idx[k])
+		if c.comps[k].Status == Fail {
+			confirmed[g]++
+		} else {
+			overturned[g]++
+		}
+	}
+	for k := range c.comps {
+		st := &c.st[k]
+		if !st.pending || st.swept {
+			continue
+		}
+		comp := &c.comps[k]
+		g := c.groupOf(c.idx[k])
+		if st.firstFail && confirmed[g] > 0 && overturned[g] == 0 {
+			comp.Status = Fail
+			comp.Note = fmt.Sprintf("first comparison; not swept (budget of %d), its group's %d swept failures all confirmed", c.s.MaxResolve, confirmed[g])
+			continue
+		}
+		if comp.Status != NonFinite {
+			comp.Status = Undecided
+			comp.FailAt = math.Inf(1)
+			if !st.valid {
+				comp.Floor = math.Inf(1)
+			}
+		}
+		why := "not swept: over the budget of " + fmt.Sprint(c.s.MaxResolve)
+		if comp.Note != "" {
+			why = comp.Note + "; " + why
+		}
+		comp.Note = why
+	}
+	return nil
+}
+
+// evidence keeps the step sweeps of the worst failing components, sweeping
+// those that have none yet.
+func (c *checker) evidence(r *Report) error {
+	if c.s.Sweeps < 0 {
+		return nil
+	}
+	var bad []int
+	for k := range c.comps {
+		if c.comps[k].Status == Fail {
+			bad = append(bad, k)
+		}
+	}
+	sort.Slice(bad, func(a, b int) bool { return c.comps[bad[a]].Worse(c.comps[bad[b]]) })
+	if len(bad) > c.s.Sweeps {
+		bad = bad[:c.s.Sweeps]
+	}
+	if len(bad) > 0 && c.sigma < 0 {
+		if err := c.noise(); err != nil {
+			return err
+		}
+	}
+	for _, k := range bad {
+		if c.st[k].sweep == nil {
+			sw, err := c.sweep(c.main, k)
+			if err != nil {
+				return err
+			}
+			c.classify(k, sw)
+			c.st[k].sweep = sw
+		}
+		r.Sweeps = append(r.Sweeps, *c.st[k].sweep)
+	}
+	return nil
+}
