@@ -330,17 +330,49 @@ func (c *checker) refBound(k int, d float64) bound {
 	return bound{a.lo, a.hi}
 }
 
-// setScale sets G, the scale of the gradient, from the finite estimates of
-// the first comparison: the largest |estimate| + bound. It is measured on
-// f, never on the claim, so that no claim widens its own allowance.
+// resolveFraction is the part of the gradient's scale an estimate's bound
+// may hide and still resolve a claim (see resolves).
+const resolveFraction = 0x1p-10
+
+// setScale sets G, the scale of the gradient, from the first comparison's
+// estimates: the largest |estimate| among those whose bound holds (the
+// stencil crosses no kink) and is below the estimate itself, so that a
+// value dominated by rounding does not set it; where there is none, the
+// largest |estimate| + bound. It is measured on f, never on the claim, so
+// that no claim widens its own allowance.
 func (c *checker) setScale() {
-	g := 0.0
-	for _, comp := range c.comps {
-		if v := math.Abs(comp.Estimate) + comp.Bound; finite(v) {
-			g = math.Max(g, v)
+	g, any := 0.0, false
+	for k, comp := range c.comps {
+		if v := math.Abs(comp.Estimate); c.st[k].valid && finite(v) && comp.Bound < v {
+			g, any = math.Max(g, v), true
+		}
+	}
+	if !any {
+		for _, comp := range c.comps {
+			if v := math.Abs(comp.Estimate) + comp.Bound; finite(v) {
+				g = math.Max(g, v)
+			}
 		}
 	}
 	c.scale = g
+}
+
+// resolves reports whether an estimate's bound b resolves the claim: 2b is
+// at most resolveFraction of the scale of the gradient, or of f over the
+// size of x where the gradient is too small to give one. A pass within a wider bound
+// says little (a sweep dominated by rounding passes anything within its
+// huge bound): such a component goes on to the next stage, and is
+// Undecided if none resolves it.
+func (c *checker) resolves(b float64) bool {
+	// A thousandth: steps just short of a kink 1e-7 away are dominated by
+	// rounding (σ/h ≈ 1e-8 of f) and still resolve, while a sweep with no
+	// step both above rounding and below curvature, whose bound is of the
+	// order of the gradient itself, does not.
+	scale := c.scale
+	if fx := math.Abs(c.main.f0) / math.Max(1, mag(c.x...)); finite(fx) {
+		scale = math.Max(scale, fx)
+	}
+	return 2*b <= resolveFraction*scale
 }
 
 // decide sets component k's estimate and verdict from one comparison and

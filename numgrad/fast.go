@@ -18,11 +18,10 @@ import (
 //	f(x⁺) − f(x⁻)   with   aᵀΔ        (a the claimed gradient),
 //
 // both divided by 2c to read as directional derivatives. The estimate's
-// bound is the rounding of the two values (noiseBound: 8σ, σ at least
-// eps·|f| at the largest value met) plus twice the truncation error
-// estimated from the same difference at 2c (for G(t) = f(x+tu) − f(x−tu),
-// G(2) − 2G(1) ≈ 6·(G(1)'s truncation)); the allowance for the rounding of
-// aᵀΔ is Σ_i |Δ_i|·(the allowance of component i). A direction whose
+// bound is that of a pair of steps (pairBound) from the same difference at
+// 2c, with the rounding of the values (noiseBound: 8σ, σ at least eps·|f|
+// at the largest value met); the allowance for the rounding of aᵀΔ is
+// Σ_i |Δ_i|·(the allowance of component i). A direction whose
 // stencil may cross a kink (the pieces say so; without them, the one-sided
 // gaps do not grow like a smooth f's, see gapRatioOK) is retried at a step
 // 16 times smaller, up to three times, and is Undecided after that.
@@ -197,10 +196,13 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 				break
 			}
 		}
-		// G(2) − 2G(1) = 6·trunc(G(1)) + the first-order change aᵀ(Δ₂ − 2Δ₁)
-		// from the rounding of the displacements.
-		trunc := math.Abs((g2-2*g1)-(cl2-2*cl1)) / 6
-		b := (noiseBound(c.sig(mag(f1, f2, f0)), 1, -1) + 2*trunc) / (2 * cs)
+		// The directional differences D₁ = G(1)/2c and D₂ = G(2)/4c bound D₁'s
+		// error as any pair of steps does (pairBound), after the first-order
+		// change aᵀ(Δ₂ − 2Δ₁) that the rounding of the displacements makes.
+		sg := c.sig(mag(f1, f2, f0))
+		r1 := noiseBound(sg, 1, -1) / (2 * cs)
+		d1, d2 := g1/(2*cs), (g2-(cl2-2*cl1))/(4*cs)
+		b := pairBound(d1, d2, r1, r1/2)
 		al.lo, al.hi = al.lo/(2*cs), al.hi/(2*cs)
 		p := Projection{Claimed: cl1 / (2 * cs), Estimate: g1 / (2 * cs), Bound: b, Step: cs}
 		j := judge(p.Claimed, p.Estimate, bound{b, b}, al, &c.s)
@@ -209,6 +211,11 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 			p.Status = NonFinite
 		}
 		if !valid && p.Status != NonFinite {
+			p.Status = Undecided
+		}
+		// A pass within a bound of the projection's own size resolves
+		// nothing (see resolves).
+		if scale := math.Max(math.Abs(p.Estimate), math.Abs(f0)/math.Max(1, mag(c.x...))); p.Status == Pass && 2*b > resolveFraction*scale {
 			p.Status = Undecided
 		}
 		fr.Projections[m] = p

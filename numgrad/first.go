@@ -75,6 +75,8 @@ func (c *checker) central() error {
 		case j.status == NonFinite:
 		case !c.st[k].valid:
 			c.pend(k, "the first stencil may cross a kink")
+		case j.status == Pass && !c.resolves(b):
+			c.pend(k, fmt.Sprintf("the first comparison's bound %.2g is too wide to resolve the claim", b))
 		case j.status == Pass:
 			comp.Note = ""
 		case j.status == Fail:
@@ -190,6 +192,8 @@ func (c *checker) richardson() error {
 		case j.status == NonFinite:
 		case !c.st[k].valid:
 			c.pend(k, "the ladder's steps may cross a kink")
+		case j.status == Pass && !c.resolves(b):
+			c.pend(k, fmt.Sprintf("the extrapolation's bound %.2g is too wide to resolve the claim", b))
 		case j.status == Fail:
 			c.pend(k, "")
 			c.st[k].firstFail = true

@@ -238,9 +238,12 @@ func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 func (c *checker) classify(k int, sw *Sweep) {
 	switch {
 	case sw.Best >= 0:
-		switch judge(sw.Claimed, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k), &c.s).status {
+		switch j := judge(sw.Claimed, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k), &c.s); j.status {
 		case Pass:
 			sw.Verdict = Converges
+			if !c.resolves(sw.Bound) {
+				sw.Verdict = Unsettled
+			}
 		case Fail, NonFinite:
 			sw.Verdict = LevelsOff
 		default:
@@ -278,9 +281,14 @@ func (c *checker) apply(k int, sw *Sweep) {
 		return
 	}
 	if sw.Best >= 0 {
-		c.decide(k, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k))
+		j := c.decide(k, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k))
 		comp.Step = sw.Steps[sw.Best]
 		comp.Note = fmt.Sprintf("step sweep: the gap %.3g at h = %.2g is one the claim's rounding could explain (declare the term scale to decide)", sw.Gap, comp.Step)
+		if j.status == Pass {
+			comp.Status = Undecided
+			comp.FailAt = math.Inf(1)
+			comp.Note = fmt.Sprintf("step sweep: the best bound, %.2g at h = %.2g, is too wide to resolve the claim (every step is dominated by rounding or curvature)", sw.Bound, comp.Step)
+		}
 		return
 	}
 	n := len(sw.Steps) - 1
@@ -377,13 +385,17 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) {
 	j := c.decide(k, d[best], bound{bestTol, bestTol}, c.allow(k))
 	comp.Step, comp.Left, comp.Right = sw.Steps[best], sw.Left[best], sw.Right[best]
 	name := [2]string{"left", "right"}[side]
-	switch j.status {
-	case Pass:
+	switch {
+	case j.status == Pass && !c.resolves(bestTol):
+		comp.Status = Undecided
+		comp.FailAt = math.Inf(1)
+		comp.Note = fmt.Sprintf("kink: the %s derivative, on x's own piece, has a bound %.2g too wide to resolve the claim", name, bestTol)
+	case j.status == Pass:
 		comp.Status = Kink
 		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
-	case Fail:
+	case j.status == Fail:
 		comp.Note = fmt.Sprintf("kink, but disagrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
-	case Undecided:
+	case j.status == Undecided:
 		comp.Note = fmt.Sprintf("kink: the gap to the %s derivative, on x's own piece, is one the claim's rounding could explain", name)
 	}
 }
