@@ -134,7 +134,7 @@ func TestFakePiece(t *testing.T) {
 		if _, err := g.Cost(b); err != nil {
 			t.Fatal(err)
 		}
-		want := numgrad.NetworkPiece(cpu, []byte{7})
+		want := cpu.Piece([]byte{7})
 		if got := g.Piece([]byte{7}); string(got) != string(want) {
 			t.Errorf("network %d: Piece = %v, backprop's %v", k, got, want)
 		}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
@@ -21,6 +22,8 @@ type checkFlags struct {
 	projections int
 	seed        uint64
 	step        float64
+	precision   string
+	strict      bool
 	asJSON      bool
 }
 
@@ -29,6 +32,8 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.projections, "projections", numgrad.DefaultProjections, "number `k` of random directions of --method fast")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed `S` of the noise estimate and the fast check's directions")
 	fs.Float64Var(&c.step, "step", 0, "relative step `c` (h = c·max(1,|θ|); 0: the method's default)")
+	fs.StringVar(&c.precision, "claimed-precision", "float64", "the `precision` the claimed gradient was computed in: float64 or float32 (its rounding allowance; the cost is still evaluated in float64)")
+	fs.BoolVar(&c.strict, "strict", false, "fail (exit 1) when a component is undecided, not only when one is wrong")
 	fs.BoolVar(&c.asJSON, "json", false, "print the report as JSON (with the replay record)")
 }
 
@@ -44,11 +49,20 @@ func (c *checkFlags) settings() (*numgrad.CheckSettings, error) {
 	case c.step < 0 || math.IsNaN(c.step) || math.IsInf(c.step, 0) || c.step >= 1:
 		return nil, fmt.Errorf("--step: %v must lie in [0, 1) (0: the method's default)", c.step)
 	}
-	return &numgrad.CheckSettings{Method: m, Projections: c.projections, Seed: c.seed, Step: c.step, Concurrent: true}, nil
+	var claimEps float64
+	switch strings.ToLower(strings.TrimSpace(c.precision)) {
+	case "float64", "f64", "double":
+		claimEps = numgrad.Float64
+	case "float32", "f32", "single":
+		claimEps = numgrad.Float32
+	default:
+		return nil, fmt.Errorf("--claimed-precision: unknown precision %q (want float64 or float32)", c.precision)
+	}
+	return &numgrad.CheckSettings{Method: m, Projections: c.projections, Seed: c.seed, Step: c.step, ClaimEps: claimEps, Strict: c.strict, Concurrent: true}, nil
 }
 
 func runCheck(e *env, args []string) error {
-	fs := newFlags(e, "check", "--model M --data D [--claimed G] [--method central|richardson|complex|dual|fast] [--projections k] [--seed S] [--step c] [--device cpu|gpu] [--json]")
+	fs := newFlags(e, "check", "--model M --data D [--claimed G [--claimed-precision float64|float32]] [--method central|richardson|complex|dual|fast] [--projections k] [--seed S] [--step c] [--strict] [--device cpu|gpu] [--json]")
 	var in inputs
 	var cf checkFlags
 	in.register(fs)
@@ -79,17 +93,16 @@ func runCheck(e *env, args []string) error {
 		return err
 	}
 	b := backprop.All(d)
-	if m != backprop.Model(net) && s.Reference == nil {
-		// A GPU model has no complex or dual extension; the exact reference is the
-		// CPU network's of the same function at the same parameters.
-		switch s.Method {
-		case numgrad.MethodComplex:
-			s.Reference = numgrad.NetworkComplexStep(net, b)
-		case numgrad.MethodDual:
-			s.Reference = numgrad.NetworkDual(net, b)
-		}
+	var r *numgrad.Report
+	if m == backprop.Model(net) {
+		r, err = numgrad.CheckModel(net, b, s)
+	} else {
+		// The GPU's gradient is a claim about the model file's function, which
+		// the CPU network computes: it is checked as the CPU's own would be,
+		// with everything the network declares, and computed twice on the
+		// device to see that it is deterministic.
+		r, err = checkOnDevice(m, net, b, s)
 	}
-	r, err := numgrad.CheckModel(m, b, s)
 	if err = errors.Join(err, done()); err != nil {
 		return err
 	}
@@ -106,6 +119,24 @@ func runCheck(e *env, args []string) error {
 		return errCheckFailed
 	}
 	return nil
+}
+
+// checkOnDevice checks the gradient that m (a device's model of net)
+// computes at net's parameters as a claim about net's cost.
+func checkOnDevice(m backprop.Model, net *backprop.Network, b backprop.Batch, s *numgrad.CheckSettings) (*numgrad.Report, error) {
+	g := make([]float64, m.NumParams())
+	if _, err := m.Gradient(g, b); err != nil {
+		return nil, err
+	}
+	p, err := numgrad.NetworkProblem(net, b, g)
+	if err != nil {
+		return nil, err
+	}
+	p.Regrad = func(dst []float64) error {
+		_, err := m.Gradient(dst, b)
+		return err
+	}
+	return numgrad.CheckProblem(p, s)
 }
 
 // checkGradient checks a gradient of net's mean cost on b: claimed, if not
