@@ -25,21 +25,31 @@ type Report struct {
 	// Gradient is numgrad's report on the claimed gradient: per component,
 	// per layer and group, where the error enters, likely causes.
 	Gradient *numgrad.Report
-	// Loss is the check of the claimed loss.
-	Loss LossCheck
+	// Loss is the check of the claimed loss; nil when it was not checked
+	// (Settings.NoLoss).
+	Loss *LossCheck
 	// Hints are likely causes typical of a gradient from another framework,
 	// beyond numgrad's.
 	Hints []string
 }
 
-// OK reports whether the claim is right: the gradient passes and the loss
-// is not wrong.
-func (r *Report) OK() bool { return r.Gradient.OK() && r.Loss.Verdict != LossWrong }
+// OK reports whether the claim is right: the gradient passes (see
+// numgrad.Report.OK) and the loss, if checked, is not wrong (nor, in a
+// strict check, undecided).
+func (r *Report) OK() bool {
+	if !r.Gradient.OK() || r.Loss == nil {
+		return r.Gradient.OK()
+	}
+	return !r.Loss.Status.Failed() && !(r.Gradient.Strict && r.Loss.Status == numgrad.Undecided)
+}
 
 // CheckFile checks the per-layer claim f (loss and gradient) of net's mean
 // cost on b at net's parameters. A claim of the wrong shape is an error
 // naming the layer (see [Flatten]); errors of net on b are returned.
 func CheckFile(net *backprop.Network, b backprop.Batch, f *netio.GradientFile, s *Settings) (*Report, error) {
+	if net == nil || f == nil {
+		panic("claimed: CheckFile: nil network or claim")
+	}
 	g, err := Flatten(net, f)
 	if err != nil {
 		return nil, err
@@ -52,6 +62,9 @@ func CheckFile(net *backprop.Network, b backprop.Batch, f *netio.GradientFile, s
 // modified. A grad of the wrong length is an error; NaN or ±Inf in grad or
 // loss are not errors but fail the report.
 func Check(net *backprop.Network, b backprop.Batch, grad []float64, loss float64, s *Settings) (*Report, error) {
+	if net == nil {
+		panic("claimed: Check: nil network")
+	}
 	if len(grad) != net.NumParams() {
 		return nil, fmt.Errorf("the claimed gradient has %d components, the model %d parameters", len(grad), net.NumParams())
 	}
@@ -59,17 +72,27 @@ func Check(net *backprop.Network, b backprop.Batch, grad []float64, loss float64
 	if s != nil {
 		set = *s
 	}
-	r := &Report{Loss: LossCheck{Claimed: loss, Verdict: LossUnchecked}}
-	var err error
+	r := &Report{}
 	if !set.NoLoss {
-		if r.Loss, err = checkLoss(net, b, loss); err != nil {
+		l, err := checkLoss(net, b, loss)
+		if err != nil {
 			return nil, err
 		}
+		r.Loss = &l
 	}
+	var err error
 	if r.Gradient, err = numgrad.CheckClaimed(net, b, grad, set.Check); err != nil {
 		return nil, err
 	}
 	r.Hints = hints(r.Gradient, net.Config())
+	if len(r.Hints) > 0 {
+		// The framework's hint names what numgrad's factor ½ or 1/n_out
+		// is: numgrad's own reading of the factor goes.
+		r.Gradient.Causes = nil
+		for g := range r.Gradient.Groups {
+			r.Gradient.Groups[g].Cause = ""
+		}
+	}
 	return r, nil
 }
 
@@ -81,11 +104,21 @@ func hints(g *numgrad.Report, c backprop.Config) []string {
 	if c.Loss != backprop.SquaredError || out == 1 || g.Failed == 0 {
 		return nil
 	}
+	// Every failing component with a clear estimate (one far above its
+	// tolerance; the others may sit at a kink) shows the ratio 1/n_out.
 	q := 1 / float64(out)
-	for _, gr := range g.Groups {
-		if gr.Failed > 0 && !(!math.IsNaN(gr.Ratio) && near(gr.Ratio, q)) {
+	n := 0
+	for _, c := range g.Components {
+		if c.Status != numgrad.Fail || !(math.Abs(c.Estimate) > 8*c.Tol) {
+			continue
+		}
+		if !near(c.Ratio(), q) {
 			return nil
 		}
+		n++
+	}
+	if n == 0 {
+		return nil
 	}
 	return []string{fmt.Sprintf("every wrong group is off by 1/%d, one over the number of outputs: F.mse_loss(reduction='mean') averages over B·n_out entries; gradcheck's cost sums over the outputs and averages over the samples, ((ŷ − y)**2).sum(1).mean()", out)}
 }

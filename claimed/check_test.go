@@ -38,8 +38,8 @@ func TestCheckLeavesInputs(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
 		}
-		if r.OK() || r.Loss.Verdict != claimed.LossRight {
-			t.Errorf("%v: OK %v, loss %v; want a wrong gradient and a right loss", m, r.OK(), r.Loss.Verdict)
+		if r.OK() || r.Loss.Status != numgrad.Pass {
+			t.Errorf("%v: OK %v, loss %v; want a wrong gradient and a right loss", m, r.OK(), r.Loss.Status)
 		}
 		if g, ok := r.Gradient.Located(); !ok || g.Name() != "layer 0 weights" {
 			t.Errorf("%v: located at %q, want layer 0 weights", m, g.Name())
@@ -116,10 +116,10 @@ func TestReportOutput(t *testing.T) {
 		verdict   string
 		lossWords string
 	}{
-		{"right", func([]float64) {}, c, true, "claim: RIGHT (loss and gradient)", "right"},
-		{"wrong loss", func([]float64) {}, 2 * c, false, "claim: WRONG (the loss; the gradient is right)", "WRONG"},
-		{"wrong gradient", func(g []float64) { g[20] *= 2 }, c, false, "claim: WRONG (the gradient; loss right)", "right"},
-		{"both wrong", func(g []float64) { g[20] *= 2 }, -c, false, "claim: WRONG (loss and gradient)", "WRONG"},
+		{"right", func([]float64) {}, c, true, "claim: RIGHT (loss and gradient)", "pass"},
+		{"wrong loss", func([]float64) {}, 2 * c, false, "claim: WRONG (the loss; the gradient is right)", "FAIL"},
+		{"wrong gradient", func(g []float64) { g[20] *= 2 }, c, false, "claim: WRONG (the gradient; loss pass)", "pass"},
+		{"both wrong", func(g []float64) { g[20] *= 2 }, -c, false, "claim: WRONG (loss and gradient)", "FAIL"},
 	} {
 		gg := slices.Clone(g)
 		tc.grad(gg)
@@ -135,7 +135,7 @@ func TestReportOutput(t *testing.T) {
 			OK   bool `json:"ok"`
 			Loss struct {
 				Claimed, Computed, Tol float64
-				Verdict                string
+				Status                 string
 			} `json:"loss"`
 			Gradient struct {
 				OK     bool `json:"ok"`
@@ -149,7 +149,7 @@ func TestReportOutput(t *testing.T) {
 		if err := json.Unmarshal(js, &w); err != nil {
 			t.Fatalf("%s: %v in %s", tc.name, err, js)
 		}
-		if w.OK != r.OK() || w.Loss.Verdict != r.Loss.Verdict.String() || w.Loss.Claimed != tc.loss || w.Loss.Tol != r.Loss.Tol || w.Gradient.OK != r.Gradient.OK() || w.Gradient.Failed != r.Gradient.Failed {
+		if w.OK != r.OK() || w.Loss.Status != r.Loss.Status.String() || w.Loss.Claimed != tc.loss || w.Loss.Tol != r.Loss.Tol || w.Gradient.OK != r.Gradient.OK() || w.Gradient.Failed != r.Gradient.Failed {
 			t.Errorf("%s: JSON %s disagrees with the report", tc.name, js)
 		}
 	}
@@ -159,7 +159,7 @@ func TestReportOutput(t *testing.T) {
 		t.Errorf("+Inf loss: %v, %.200s", err, js)
 	}
 	r, _ = claimed.Check(net, b, g, c, &claimed.Settings{NoLoss: true})
-	if s := r.String(); !strings.Contains(s, "claimed loss: not checked") || !strings.Contains(s, "claim: RIGHT (gradient; loss unchecked)") {
+	if s := r.String(); !strings.Contains(s, "claimed loss: not checked") || !strings.Contains(s, "claim: RIGHT (gradient; loss not checked)") {
 		t.Errorf("NoLoss table:\n%s", s)
 	}
 }

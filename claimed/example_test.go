@@ -34,15 +34,15 @@ func ExampleCheckFile() {
 		return
 	}
 	fmt.Println("right:", r.OK())
-	fmt.Println("loss:", r.Loss.Verdict)
+	fmt.Println("loss:", r.Loss.Status)
 	where, _ := r.Gradient.Located()
 	fmt.Println("wrong from:", where.Name())
 	fmt.Println("likely cause:", where.Cause)
 	// Output:
 	// right: false
-	// loss: right
+	// loss: pass
 	// wrong from: layer 1 biases
-	// likely cause: analytic = -1 × numerical throughout: a sign flip (gradient ascent, or y − a for a − y)
+	// likely cause: claimed = -1 × estimate throughout: a sign flip (gradient ascent, or y − a for a − y)
 }
 
 func ExampleCheck() {
@@ -65,11 +65,11 @@ func ExampleCheck() {
 	}
 	fmt.Println("right:", r.OK())
 	fmt.Println("gradient right:", r.Gradient.OK())
-	fmt.Println("loss:", r.Loss.Verdict)
+	fmt.Println("loss:", r.Loss.Status)
 	fmt.Println(r.Loss.Note)
 	// Output:
 	// right: false
 	// gradient right: true
-	// loss: WRONG
+	// loss: FAIL
 	// claimed = ½ × ours: a ½ in the claimed loss; gradcheck's squared error has no ½, e = Σ_k (ŷ_k − y_k)²
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gradcheck/gradcheck/claimed"
 	"github.com/gradcheck/gradcheck/claimed/claimedtest"
 	"github.com/gradcheck/gradcheck/netio"
+	"github.com/gradcheck/gradcheck/numgrad"
 )
 
 func fixtures(t *testing.T) []claimedtest.Fixture {
@@ -107,7 +108,7 @@ func TestCorrectFixturesPass(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
-		if !r.OK() || r.Loss.Verdict != claimed.LossRight || r.Gradient.Failed != 0 {
+		if !r.OK() || r.Loss.Status != numgrad.Pass || r.Gradient.Failed != 0 {
 			t.Errorf("%s: the correct claim is rejected:\n%s", f.Name, r)
 		}
 	}
@@ -129,8 +130,8 @@ func TestPlantedMistakesLocated(t *testing.T) {
 				}
 				g, located := r.Gradient.Located()
 				if want := p.Where(); want == "" {
-					if located || r.Loss.Verdict != claimed.LossWrong {
-						t.Errorf("%s: want a right gradient and a wrong loss, got loss %v and a gradient wrong at %s:\n%s", p.Why, r.Loss.Verdict, g.Name(), r)
+					if located || r.Loss.Status != numgrad.Fail {
+						t.Errorf("%s: want a right gradient and a wrong loss, got loss %v and a gradient wrong at %s:\n%s", p.Why, r.Loss.Status, g.Name(), r)
 					}
 				} else if !located || g.Name() != want {
 					t.Errorf("%s: located at %q (found %v), want %q:\n%s", p.Why, g.Name(), located, want, r)

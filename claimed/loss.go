@@ -5,40 +5,20 @@ import (
 	"math"
 
 	"github.com/gradcheck/gradcheck/backprop"
-	"github.com/gradcheck/gradcheck/fuzz"
+	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
-
-// LossVerdict is the verdict on a claimed loss.
-type LossVerdict int
-
-const (
-	// LossRight: the claimed loss lies within the rounding bound of ours.
-	LossRight LossVerdict = iota
-	// LossWrong: it does not, or it is not finite.
-	LossWrong
-	// LossUnverified: the first-order rounding bound is not trusted at
-	// this point (see the package documentation); neither right nor wrong.
-	LossUnverified
-	// LossUnchecked: no loss was claimed (Settings.NoLoss).
-	LossUnchecked
-)
-
-var lossVerdictNames = [...]string{"right", "WRONG", "unverified", "unchecked"}
-
-func (v LossVerdict) String() string {
-	if v < 0 || int(v) >= len(lossVerdictNames) {
-		return fmt.Sprintf("LossVerdict(%d)", int(v))
-	}
-	return lossVerdictNames[v]
-}
 
 // LossCheck is the check of a claimed loss.
 type LossCheck struct {
 	// Claimed is the claimed loss; Computed is C(θ; b) evaluated by
-	// [fuzz.ReferenceCost]; Tol is Slack·CostErr, the largest difference
-	// two correct float64 evaluations can have.
+	// runerr.Cost; Tol is Slack·CostErr, the largest difference two
+	// correct float64 evaluations can have.
 	Claimed, Computed, Tol float64
-	Verdict                LossVerdict
+	// Status is numgrad's: Pass (within Tol), Fail (not, or not finite),
+	// Undecided (the first-order rounding bound is not trusted at this
+	// point, or the model's cost is not finite: nothing to compare with).
+	Status numgrad.Status
 	// Note says why a loss is wrong or unverified, and the likely cause of
 	// a wrong one when its ratio to ours is recognisable.
 	Note string
@@ -46,28 +26,28 @@ type LossCheck struct {
 
 // checkLoss compares the claimed loss with net's cost on b at θ.
 func checkLoss(net *backprop.Network, b backprop.Batch, claimed float64) (LossCheck, error) {
-	ref, err := fuzz.ReferenceCost(net, net.ParamsTo(nil), b)
+	ref, err := runerr.Cost(net, net.ParamsTo(nil), b)
 	if err != nil {
 		return LossCheck{}, err
 	}
 	c := LossCheck{Claimed: claimed, Computed: ref.Cost, Tol: ref.Slack * ref.CostErr}
 	switch {
 	case math.IsNaN(claimed) || math.IsInf(claimed, 0):
-		c.Verdict, c.Note = LossWrong, "the claimed loss is not finite"
+		c.Status, c.Note = numgrad.Fail, "the claimed loss is not finite"
 	case math.IsNaN(c.Computed) || math.IsInf(c.Computed, 0) || math.IsNaN(c.Tol) || math.IsInf(c.Tol, 0):
-		c.Verdict, c.Note = LossUnverified, fmt.Sprintf("the model's cost on these data is %v (bound %v): nothing to compare with", c.Computed, c.Tol)
+		c.Status, c.Note = numgrad.Undecided, fmt.Sprintf("the model's cost on these data is %v (bound %v): nothing to compare with", c.Computed, c.Tol)
 	case math.Abs(claimed-c.Computed) <= c.Tol:
-		c.Verdict = LossRight
-		if ref.Rel > fuzz.MaxRel {
+		c.Status = numgrad.Pass
+		if ref.Rel > runerr.MaxRel {
 			// Agreement within a bound that may be too small still agrees;
 			// disagreement below would be no verdict.
 			c.Note = "within the first-order bound, which is not trusted here"
 		}
-	case ref.Rel > fuzz.MaxRel:
-		c.Verdict = LossUnverified
-		c.Note = fmt.Sprintf("an argument of exp, log or tanh is perturbed by %.1e relative by rounding, above the %.0e where the first-order bound holds", ref.Rel, fuzz.MaxRel)
+	case ref.Rel > runerr.MaxRel:
+		c.Status = numgrad.Undecided
+		c.Note = fmt.Sprintf("an argument of exp, log or tanh is perturbed by %.1e relative by rounding, above the %.0e where the first-order bound holds", ref.Rel, runerr.MaxRel)
 	default:
-		c.Verdict = LossWrong
+		c.Status = numgrad.Fail
 		c.Note = lossCause(claimed/c.Computed, net.Config(), b.Len())
 	}
 	return c, nil

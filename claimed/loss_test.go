@@ -8,20 +8,21 @@ import (
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/claimed"
 	"github.com/gradcheck/gradcheck/datasets"
-	"github.com/gradcheck/gradcheck/fuzz"
+	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
-// TestReferenceCostIsReferences: fuzz.ReferenceCost, added for the loss
-// check, returns the cost half of fuzz.Reference bit for bit.
+// TestReferenceCostIsReferences: runerr.Cost, added for the loss
+// check, returns the cost half of runerr.Gradient bit for bit.
 func TestReferenceCostIsReferences(t *testing.T) {
 	net := backprop.MustNew(backprop.Config{Sizes: []int{2, 3, 3, 1}, Activations: []backprop.Activation{backprop.Sigmoid, backprop.Tanh, backprop.Identity}, Seed: 3})
 	b := backprop.All(datasets.Textbook())
 	theta := net.ParamsTo(nil)
-	full, err := fuzz.Reference(net, theta, b)
+	full, err := runerr.Gradient(net, theta, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	half, err := fuzz.ReferenceCost(net, theta, b)
+	half, err := runerr.Cost(net, theta, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,43 +61,43 @@ func TestLossVerdicts(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		loss  float64
-		want  claimed.LossVerdict
+		want  numgrad.Status
 		cause string
 	}{
-		{"ours", c, claimed.LossRight, ""},
-		{"half the bound above", r.Loss.Computed + tol/2, claimed.LossRight, ""},
-		{"twice the bound above", r.Loss.Computed + 2*tol, claimed.LossWrong, "claimed/ours = 1"},
-		{"twice the bound below", r.Loss.Computed - 2*tol, claimed.LossWrong, "claimed/ours = 1"},
-		{"with a ½", c / 2, claimed.LossWrong, "no ½"},
-		{"F.mse_loss's mean over the 3 outputs", c / 3, claimed.LossWrong, "F.mse_loss"},
-		{"a ½ and the mean over outputs", c / 6, claimed.LossWrong, "a ½ and a mean over the 3 outputs"},
-		{"summed over the batch", 4 * c, claimed.LossWrong, "summed over the 4 samples"},
-		{"divided by B twice", c / 4, claimed.LossWrong, "batch size once too often"},
-		{"negated", -c, claimed.LossWrong, "sign flip"},
-		{"doubled", 2 * c, claimed.LossWrong, "counted twice"},
-		{"NaN", math.NaN(), claimed.LossWrong, "not finite"},
-		{"+Inf", math.Inf(1), claimed.LossWrong, "not finite"},
+		{"ours", c, numgrad.Pass, ""},
+		{"half the bound above", r.Loss.Computed + tol/2, numgrad.Pass, ""},
+		{"twice the bound above", r.Loss.Computed + 2*tol, numgrad.Fail, "claimed/ours = 1"},
+		{"twice the bound below", r.Loss.Computed - 2*tol, numgrad.Fail, "claimed/ours = 1"},
+		{"with a ½", c / 2, numgrad.Fail, "no ½"},
+		{"F.mse_loss's mean over the 3 outputs", c / 3, numgrad.Fail, "F.mse_loss"},
+		{"a ½ and the mean over outputs", c / 6, numgrad.Fail, "a ½ and a mean over the 3 outputs"},
+		{"summed over the batch", 4 * c, numgrad.Fail, "summed over the 4 samples"},
+		{"divided by B twice", c / 4, numgrad.Fail, "batch size once too often"},
+		{"negated", -c, numgrad.Fail, "sign flip"},
+		{"doubled", 2 * c, numgrad.Fail, "counted twice"},
+		{"NaN", math.NaN(), numgrad.Fail, "not finite"},
+		{"+Inf", math.Inf(1), numgrad.Fail, "not finite"},
 	} {
 		r, err := claimed.Check(net, b, g, tc.loss, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Loss.Verdict != tc.want || !strings.Contains(r.Loss.Note, tc.cause) {
-			t.Errorf("%s: verdict %v, note %q; want %v and a note with %q", tc.name, r.Loss.Verdict, r.Loss.Note, tc.want, tc.cause)
+		if r.Loss.Status != tc.want || !strings.Contains(r.Loss.Note, tc.cause) {
+			t.Errorf("%s: verdict %v, note %q; want %v and a note with %q", tc.name, r.Loss.Status, r.Loss.Note, tc.want, tc.cause)
 		}
-		if !r.Gradient.OK() || r.OK() != (tc.want == claimed.LossRight) {
+		if !r.Gradient.OK() || r.OK() != (tc.want == numgrad.Pass) {
 			t.Errorf("%s: gradient OK %v, claim OK %v", tc.name, r.Gradient.OK(), r.OK())
 		}
 	}
 	// Without a claimed loss the loss is not judged.
 	r, err = claimed.Check(net, b, g, math.NaN(), &claimed.Settings{NoLoss: true})
-	if err != nil || r.Loss.Verdict != claimed.LossUnchecked || !r.OK() {
-		t.Errorf("NoLoss: err %v, verdict %v, OK %v", err, r.Loss.Verdict, r.OK())
+	if err != nil || r.Loss != nil || !r.OK() {
+		t.Errorf("NoLoss: err %v, loss %v, OK %v", err, r.Loss, r.OK())
 	}
 }
 
 // TestLossUnverified: where rounding perturbs the argument of tanh by more
-// than fuzz.MaxRel relative (weights of 1e13 put z near 1e13, whose
+// than runerr.MaxRel relative (weights of 1e13 put z near 1e13, whose
 // rounding error u·|z|·n is far above 1e-4), the first-order bound is not
 // trusted: a disagreeing loss gets no verdict, neither right nor wrong, and
 // the note says why.
@@ -115,15 +116,7 @@ func TestLossUnverified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Loss.Verdict != claimed.LossUnverified || !strings.Contains(r.Loss.Note, "first-order bound") {
-		t.Errorf("verdict %v, note %q; want unverified", r.Loss.Verdict, r.Loss.Note)
-	}
-}
-
-func TestLossVerdictString(t *testing.T) {
-	for v, want := range map[claimed.LossVerdict]string{claimed.LossRight: "right", claimed.LossWrong: "WRONG", claimed.LossUnverified: "unverified", claimed.LossUnchecked: "unchecked", 9: "LossVerdict(9)", -1: "LossVerdict(-1)"} {
-		if got := v.String(); got != want {
-			t.Errorf("%d: %q, want %q", int(v), got, want)
-		}
+	if r.Loss.Status != numgrad.Undecided || !strings.Contains(r.Loss.Note, "first-order bound") {
+		t.Errorf("verdict %v, note %q; want unverified", r.Loss.Status, r.Loss.Note)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/gradcheck/gradcheck/numgrad"
 )
 
 // WriteTable writes the report for a reader: a line on the loss, numgrad's
@@ -15,14 +17,15 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, indent+format+"\n", a...) }
 	l := r.Loss
-	switch l.Verdict {
-	case LossUnchecked:
+	loss := "not checked"
+	if l == nil {
 		p("claimed loss: not checked")
-	default:
-		p("claimed loss %.17g: %v (ours %.17g, |difference| %.2g, rounding bound %.2g)", l.Claimed, l.Verdict, l.Computed, math.Abs(l.Claimed-l.Computed), l.Tol)
-	}
-	if l.Note != "" {
-		p("  %s", l.Note)
+	} else {
+		loss = l.Status.String()
+		p("claimed loss %.17g: %v (ours %.17g, |difference| %.2g, rounding bound %.2g)", l.Claimed, l.Status, l.Computed, math.Abs(l.Claimed-l.Computed), l.Tol)
+		if l.Note != "" {
+			p("  %s", l.Note)
+		}
 	}
 	if err := r.Gradient.WriteTable(&b, indent); err != nil {
 		return err
@@ -30,17 +33,20 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 	for _, h := range r.Hints {
 		p("likely cause: %s", h)
 	}
+	lossWrong := l != nil && l.Status.Failed()
 	switch {
-	case r.OK() && l.Verdict == LossRight:
+	case r.OK() && l != nil && l.Status == numgrad.Pass && r.Gradient.Undecided == 0:
 		p("claim: RIGHT (loss and gradient)")
+	case r.OK() && r.Gradient.Undecided == 0:
+		p("claim: RIGHT (gradient; loss %s)", loss)
 	case r.OK():
-		p("claim: RIGHT (gradient; loss %v)", l.Verdict)
-	case !r.Gradient.OK() && l.Verdict == LossWrong:
+		p("claim: RIGHT where decided (gradient: %d undecided; loss %s)", r.Gradient.Undecided, loss)
+	case !r.Gradient.OK() && lossWrong:
 		p("claim: WRONG (loss and gradient)")
-	case l.Verdict == LossWrong:
+	case lossWrong:
 		p("claim: WRONG (the loss; the gradient is right)")
 	default:
-		p("claim: WRONG (the gradient; loss %v)", l.Verdict)
+		p("claim: WRONG (the gradient; loss %s)", loss)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -61,16 +67,20 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Claimed  any    `json:"claimed"`
 		Computed any    `json:"computed"`
 		Tol      any    `json:"tol"`
-		Verdict  string `json:"verdict"`
+		Status   string `json:"status"`
 		Note     string `json:"note,omitempty"`
 	}
-	l := r.Loss
+	var lj *lossJSON
+	if l := r.Loss; l != nil {
+		lj = &lossJSON{jsonFloat(l.Claimed), jsonFloat(l.Computed), jsonFloat(l.Tol), l.Status.String(), l.Note}
+	}
 	return json.Marshal(struct {
+		Version  int            `json:"version"`
 		OK       bool           `json:"ok"`
-		Loss     lossJSON       `json:"loss"`
+		Loss     *lossJSON      `json:"loss"`
 		Hints    []string       `json:"hints,omitempty"`
 		Gradient json.Marshaler `json:"gradient"`
-	}{r.OK(), lossJSON{jsonFloat(l.Claimed), jsonFloat(l.Computed), jsonFloat(l.Tol), l.Verdict.String(), l.Note}, r.Hints, r.Gradient})
+	}{numgrad.ReportVersion, r.OK(), lj, r.Hints, r.Gradient})
 }
 
 func jsonFloat(v float64) any {

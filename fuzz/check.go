@@ -18,65 +18,61 @@ type TB interface {
 }
 
 // CheckGradient checks m's gradient on b at m's parameters with numgrad's
-// checker and fails t, printing the report's table, if a component is
-// wrong. It returns the verdict:
+// checker ([Verify]) and fails t, printing the report's table, if a
+// component is wrong. It returns the verdict:
 //
 //   - Pass: every component agrees (kinks aside, which numgrad classifies);
 //   - Fail: some component is wrong, and t has failed;
+//   - Undecided: no component is wrong, and some cannot be decided (see
+//     numgrad.Undecided): t does not fail;
 //   - NonFinite: a parameter, a data value, the cost or the gradient is
 //     NaN or ±Inf. A fuzzer chooses such cases on purpose, so t does not
 //     fail, but the case never passes.
-//
-// With s nil it checks by central differences and gives the components
-// they reject a second opinion by Richardson extrapolation
-// (numgrad.MethodRichardson): a component fails only if both reject it. A
-// fuzzer reaches cases where the rounding of a cost that is the small
-// difference of large terms hides from numgrad's noise estimate (exact
-// dyadic inputs, where the cost rounds nowhere near x), and central
-// differences then call a right gradient wrong by a few parts in 10⁹; a
-// wrong formula is wrong by every method. With s not nil it runs that one
-// check as s says.
 //
 // An error of the model or the checker (b does not fit m) fails t at once.
 // m's parameters are restored before it returns.
 func CheckGradient(t TB, m backprop.Model, b backprop.Batch, s *numgrad.CheckSettings) Verdict {
 	t.Helper()
-	if hasNaNOrInf(m.ParamsTo(nil), b) {
-		return NonFinite
-	}
-	r, err := numgrad.CheckModel(m, b, s)
+	v, r, err := Verify(m, b, s)
 	if err != nil {
 		t.Fatalf("fuzz: CheckGradient: %v", err)
 		return Fail
 	}
+	if v == Fail {
+		var tab strings.Builder
+		r.WriteTable(&tab, "  ")
+		t.Errorf("the gradient is wrong:\n%s", tab.String())
+	}
+	return v
+}
+
+// Verify checks m's gradient on b at m's parameters with numgrad.CheckModel
+// (central differences by default, s as numgrad reads it) and returns the
+// verdict and the report, failing nothing: for a target that expects a
+// failure, or counts verdicts. The verdict is NonFinite when a parameter or
+// a data value is NaN or ±Inf (the report is then nil: nothing is checked)
+// or the report flags one; Fail when the report is wrong; Undecided when it
+// is right where decided; Pass otherwise. m's parameters are restored.
+func Verify(m backprop.Model, b backprop.Batch, s *numgrad.CheckSettings) (Verdict, *numgrad.Report, error) {
+	if m == nil {
+		panic("fuzz: Verify: nil model")
+	}
+	if hasNaNOrInf(m.ParamsTo(nil), b) {
+		return NonFinite, nil, nil
+	}
+	r, err := numgrad.CheckModel(m, b, s)
+	if err != nil {
+		return Fail, nil, err
+	}
 	switch {
 	case len(r.Flags) > 0 || r.NonFinite > 0:
-		return NonFinite
-	case r.OK():
-		return Pass
+		return NonFinite, r, nil
+	case !r.OK():
+		return Fail, r, nil
+	case r.Undecided > 0:
+		return Undecided, r, nil
 	}
-	var tab strings.Builder
-	r.WriteTable(&tab, "  ")
-	if s == nil {
-		var failed []int
-		for _, c := range r.Components {
-			if c.Status.Failed() {
-				failed = append(failed, c.Index)
-			}
-		}
-		second, err := numgrad.CheckModel(m, b, &numgrad.CheckSettings{Method: numgrad.MethodRichardson, Indices: failed})
-		if err != nil {
-			t.Fatalf("fuzz: CheckGradient: %v", err)
-			return Fail
-		}
-		if second.OK() {
-			return Pass
-		}
-		tab.WriteString("  second opinion:\n")
-		second.WriteTable(&tab, "  ")
-	}
-	t.Errorf("the gradient is wrong:\n%s", tab.String())
-	return Fail
+	return Pass, r, nil
 }
 
 // Check holds m's gradient on b against the exact gradient of net's cost

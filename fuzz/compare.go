@@ -6,37 +6,28 @@ import (
 	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
-// Verdict is the outcome of a [Comparison].
-type Verdict int
+// The verdicts of a [Comparison] and of [CheckGradient] are numgrad's
+// statuses, the one vocabulary of every check: Pass; Fail; NonFinite (a
+// parameter, a data value, the cost, the gradient or the reference is NaN
+// or ±Inf: no verdict, and never a pass); Kink (a branch of ReLU or leaky
+// ReLU was decided within rounding of the kink, where the derivative
+// depends on the order of evaluation: no verdict); Undecided (the rounding
+// is too large for the first-order bound, see runerr.MaxRel, or a product
+// underflows: no verdict).
+type Verdict = numgrad.Status
 
+// The verdicts, numgrad's statuses under the names fuzz targets use.
 const (
-	// Pass: every component and the cost agree within tolerance.
-	Pass Verdict = iota
-	// Fail: some component or the cost differs by more than its tolerance.
-	Fail
-	// NonFinite: a parameter, a data value, the cost, the gradient or the
-	// reference is NaN or ±Inf. There is no verdict, and never a pass.
-	NonFinite
-	// Kink: a branch of ReLU or leaky ReLU was decided within rounding of
-	// the kink, where the derivative depends on the order of evaluation:
-	// no verdict.
-	Kink
-	// IllConditioned: the rounding is too large for the first-order bound
-	// (see [MaxRel]), or a product underflows (see [Reference]): no
-	// verdict.
-	IllConditioned
+	Pass      = numgrad.Pass
+	Fail      = numgrad.Fail
+	NonFinite = numgrad.NonFinite
+	Kink      = numgrad.Kink
+	Undecided = numgrad.Undecided
 )
-
-var verdictNames = []string{"pass", "FAIL", "non-finite", "kink", "ill-conditioned"}
-
-func (v Verdict) String() string {
-	if v < 0 || int(v) >= len(verdictNames) {
-		return fmt.Sprintf("Verdict(%d)", int(v))
-	}
-	return verdictNames[v]
-}
 
 // Comparison is a model's gradient held against the exact reference of a
 // network with the same cost (see [Compare]).
@@ -45,7 +36,7 @@ type Comparison struct {
 	// Cost and Grad are the model's; Ref is the reference.
 	Cost float64
 	Grad []float64
-	Ref  *Ref
+	Ref  *runerr.Ref
 	// Tol[i] = Ref.Slack·Ref.Err[i] is component i's tolerance, CostTol
 	// the cost's.
 	Tol     []float64
@@ -59,7 +50,7 @@ type Comparison struct {
 }
 
 // Compare computes m's cost and gradient on b and holds them against the
-// exact gradient of net's cost at m's parameters ([Reference]): component
+// exact gradient of net's cost at m's parameters (runerr.Gradient): component
 // i agrees if |g_i − r_i| ≤ Slack·Err_i, the bound of both evaluations'
 // rounding. m is the model under test and net a network that has the same
 // cost (often m is net itself; a wrapper that changes only the gradient is
@@ -79,7 +70,7 @@ func Compare(m backprop.Model, net *backprop.Network, b backprop.Batch) (*Compar
 	if c.Cost, err = m.Gradient(c.Grad, b); err != nil {
 		return nil, err
 	}
-	if c.Ref, err = Reference(net, theta, b); err != nil {
+	if c.Ref, err = runerr.Gradient(net, theta, b); err != nil {
 		return nil, err
 	}
 	c.Tol = make([]float64, len(theta))
@@ -97,12 +88,12 @@ func Compare(m backprop.Model, net *backprop.Network, b backprop.Batch) (*Compar
 		c.Why = "a ReLU pre-activation is within rounding of 0"
 		return c, nil
 	case c.Ref.Underflow:
-		c.Verdict = IllConditioned
+		c.Verdict = Undecided
 		c.Why = "a product underflows (below 2⁻¹⁰²²), whose absolute error another order of evaluation may amplify"
 		return c, nil
-	case !(c.Ref.Rel <= MaxRel):
-		c.Verdict = IllConditioned
-		c.Why = fmt.Sprintf("an argument of exp, log, tanh or a division is perturbed by %.1e of itself (> %g)", c.Ref.Rel, MaxRel)
+	case !(c.Ref.Rel <= runerr.MaxRel):
+		c.Verdict = Undecided
+		c.Why = fmt.Sprintf("an argument of exp, log, tanh or a division is perturbed by %.1e of itself (> %g)", c.Ref.Rel, runerr.MaxRel)
 		return c, nil
 	}
 	for i, g := range c.Grad {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 	"github.com/gradcheck/gradcheck/numgrad/zoo"
 )
 
@@ -57,7 +58,7 @@ func TestReferenceIsDual(t *testing.T) {
 		c := net.Config()
 		d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], nil)
 		theta := net.ParamsTo(nil)
-		ref, err := Reference(net, theta, backprop.All(d))
+		ref, err := runerr.Gradient(net, theta, backprop.All(d))
 		if err != nil {
 			t.Fatal(err)
 		}

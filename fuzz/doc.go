@@ -13,19 +13,22 @@
 // # Checking a gradient
 //
 // [Compare] holds a model's gradient against the exact gradient of a
-// network's cost, computed by forward-mode dual numbers ([Reference]) with a
-// running bound on their rounding, so that the tolerance of every component
-// is derived from the arithmetic of that very case rather than chosen. NaN
-// and ±Inf anywhere (parameters, data, cost, gradient) give the verdict
-// [NonFinite], never [Pass]; a ReLU pre-activation within rounding of its
-// kink gives [Kink]. [Check] wraps it for a test: it fails the test on
-// [Fail] and returns the verdict.
+// network's cost, computed by forward-mode dual numbers with a running bound
+// on their rounding (package numgrad/runerr), so that the tolerance of every
+// component is derived from the arithmetic of that very case rather than
+// chosen. The verdicts are numgrad's statuses, the one vocabulary of every
+// check ([Verdict]): NaN and ±Inf anywhere (parameters, data, cost,
+// gradient) give [NonFinite], never [Pass]; a ReLU pre-activation within
+// rounding of its kink gives [Kink]; a bound that is not trusted gives
+// [Undecided]. [Check] wraps it for a test: it fails the test on [Fail] and
+// returns the verdict.
 //
 // For any [backprop.Model], a user's own included, [CheckGradient] runs
 // numgrad's checker (central differences by default) and fails the test on
-// a wrong component; a case with NaN or ±Inf is reported, never passed,
-// and does not fail the test. Both take a [TB], which *testing.T and
-// *rapid.T satisfy. See the README's section "Fuzzing your own model" and
+// a wrong component; a case with NaN or ±Inf, or one the checker cannot
+// decide, is reported, never passed, and does not fail the test. [Verify]
+// returns the verdict and the report without failing anything. Both take a
+// [TB], which *testing.T and *rapid.T satisfy. See the README's section "Fuzzing your own model" and
 // FuzzUserModel in example_test.go.
 //
 // # The targets
@@ -41,10 +44,7 @@
 // `make fuzz` runs every target for FUZZTIME each, `make test` for
 // FUZZSMOKE each (scripts/fuzz.sh).
 //
-// Two targets sit behind build tags, outside the passing suite:
+// One target sits behind a build tag, outside the passing suite:
 // FuzzGradientMutant (tag mutant) runs FuzzGradient's body on a mutant of
-// numgrad/zoo named by GRADCHECK_FUZZ_MUTANT, which the fuzzer must catch;
-// FuzzNumgradCentral (tag numgrad_findings) holds the cases where numgrad's
-// central-difference check disagrees with the exact reference, for numgrad
-// to fix.
+// numgrad/zoo named by GRADCHECK_FUZZ_MUTANT, which the fuzzer must catch.
 package fuzz

@@ -55,7 +55,7 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 	if len(data) > maxCase {
 		return
 	}
-	net, b, hostile := gradientCase(data)
+	net, b, _ := gradientCase(data)
 	var m backprop.Model = net
 	if mutant != nil {
 		m = mutant.New(net)
@@ -78,18 +78,21 @@ func agreement(t *testing.T, data []byte, mutant *zoo.Mutant) {
 		return
 	}
 
-	// numgrad's checker on the same case. With its exact dual-number
-	// reference it must agree with Compare. By central differences it must
-	// agree on ordinary cases (|θ|, |x|, |y| < 4): there every coordinate
-	// moves the cost smoothly on the scale of the step. A hostile weight
-	// such as 1e10 makes the cost saturate within less than the smallest
-	// step numgrad tries, where no finite difference resolves the slope;
-	// such cases are FuzzNumgradCentral's (numgrad_test.go, known
-	// findings). Either way a NaN or Inf in the case, the cost or the
-	// gradient must never pass.
+	// numgrad's checker on the same case must agree with Compare, with its
+	// exact dual-number reference and by central differences, hostile
+	// cases included: where a hostile weight such as 1e10 makes the cost
+	// saturate within less than the smallest step numgrad tries, no finite
+	// difference resolves the slope and the component is Undecided, never
+	// failed. Either way a NaN or Inf in the case, the cost or the gradient
+	// must never pass. The corpus holds what FuzzNumgradCentral, the
+	// target that asked this of hostile cases while numgrad could still
+	// call them wrong, found (finding-*: a weight of 1.06e6 whose plateau
+	// passed for convergence; a cancelled cross-entropy whose noise fell
+	// to eps·|C|; a weight of 1e308 that made the noise estimate NaN; +Inf
+	// in the input hidden by tanh; a cost saturating below every step).
 	nonFinite := hasNaNOrInf(net.ParamsTo(nil), b) || hasNaNOrInf(c.Grad, backprop.Batch{}) || math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0)
 	checkNumgrad(t, net, b, c, nonFinite, numgrad.MethodDual, true)
-	checkNumgrad(t, net, b, c, nonFinite, numgrad.MethodCentral, !hostile)
+	checkNumgrad(t, net, b, c, nonFinite, numgrad.MethodCentral, true)
 }
 
 // checkNumgrad runs numgrad.CheckModel with method on the case that c

@@ -1,5 +1,3 @@
-//go:build numgrad_findings
-
 package fuzz_test
 
 import (
@@ -10,7 +8,7 @@ import (
 	"github.com/gradcheck/gradcheck/numgrad"
 )
 
-// TestNumgradFindingAffine is what FuzzUserModel found in 5 s with
+// TestNumgradFindingAffine (a regression test) is what FuzzUserModel found in 5 s with
 // numgrad's default check: on its line ŷ = w·x + b with every value a
 // short dyadic number, the residual 0.058 is the difference of terms near 4, the cost
 // is computed exactly at x and on the noise estimate's dyadic offsets, the

@@ -9,8 +9,8 @@ import (
 	"runtime"
 
 	"github.com/gradcheck/gradcheck/backprop"
-	"github.com/gradcheck/gradcheck/fuzz"
 	"github.com/gradcheck/gradcheck/netio"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // Fixture is one network of the manifest: a model file with weights, a
@@ -103,16 +103,16 @@ func (f Fixture) Open() (*backprop.Network, *backprop.Dataset, error) {
 // and gradient (PyTorch's and backprop's, say) are apart, against the most
 // that rounding allows them.
 //
-// The bound comes from the arithmetic of the case: fuzz.Reference evaluates
+// The bound comes from the arithmetic of the case: runerr.Gradient evaluates
 // ∂C/∂θ_i by dual numbers with a running bound Err_i on its rounding, and
 // any correct float64 evaluation of the same definitions in another order
 // lies within Slack·Err_i of it (Slack = 2n + 2, n the longest sum; see
-// fuzz.Reference). Two such evaluations a and b therefore satisfy
+// runerr.Gradient). Two such evaluations a and b therefore satisfy
 //
 //	|a_i − b_i| ≤ 2·Slack·Err_i,
 //
 // and the losses the same with CostErr. The bound is first order: it is
-// only stated where the reference's Rel ≤ fuzz.MaxRel and no ReLU
+// only stated where the reference's Rel ≤ runerr.MaxRel and no ReLU
 // pre-activation lies within rounding of its kink (Near).
 type Agreement struct {
 	// Loss and Grad are the largest |a − b| of the loss and of a gradient
@@ -131,12 +131,12 @@ func Agree(net *backprop.Network, batch backprop.Batch, lossA float64, a []float
 	if len(a) != net.NumParams() || len(b) != net.NumParams() {
 		panic("claimedtest: Agree: gradient lengths differ from the network's")
 	}
-	ref, err := fuzz.Reference(net, net.ParamsTo(nil), batch)
+	ref, err := runerr.Gradient(net, net.ParamsTo(nil), batch)
 	if err != nil {
 		return nil, err
 	}
-	if ref.Near || ref.Rel > fuzz.MaxRel {
-		return nil, fmt.Errorf("the rounding bound does not hold here (near a kink: %v; Rel %.2g, at most %g)", ref.Near, ref.Rel, fuzz.MaxRel)
+	if ref.Near || ref.Rel > runerr.MaxRel {
+		return nil, fmt.Errorf("the rounding bound does not hold here (near a kink: %v; Rel %.2g, at most %g)", ref.Near, ref.Rel, runerr.MaxRel)
 	}
 	ag := &Agreement{}
 	see := func(where string, d, bound float64) {

@@ -1,4 +1,4 @@
-package fuzz
+package runerr
 
 import (
 	"math"
@@ -16,7 +16,7 @@ type Ref struct {
 	Grad, Err []float64
 	// Slack is the factor by which another correct evaluation of the same
 	// formulas in a different order, such as backprop's, may exceed these
-	// bounds (see [Reference]).
+	// bounds (see [Gradient]).
 	Slack float64
 	// Near is set when some branch (ReLU's kink, the stable forms of the
 	// sigmoid and softplus) was decided on a value within Slack times its
@@ -26,14 +26,14 @@ type Ref struct {
 	Near bool
 	// Rel is the largest relative perturbation of the argument of any
 	// nonlinear function; the first-order bounds hold while it is small
-	// (see [Reference]).
+	// (see [Gradient]).
 	Rel float64
 	// Underflow is set when a product, quotient or exponential of this
-	// evaluation underflowed (see [Reference]).
+	// evaluation underflowed (see [Gradient]).
 	Underflow bool
 }
 
-// Reference returns ∂C/∂θ of net's cost on b by forward-mode dual numbers,
+// Gradient returns ∂C/∂θ of net's cost on b by forward-mode dual numbers,
 // one parameter at a time through [backprop.CostAt], which evaluates the
 // same definitions of each activation and loss as the network's own
 // forward pass but sample by sample, in its own order. The derivative is
@@ -76,7 +76,7 @@ type Ref struct {
 //
 // net's parameters are neither used nor changed; theta is the point. It
 // returns an error if b does not fit net.
-func Reference(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, error) {
+func Gradient(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, error) {
 	c := net.Config()
 	n := b.Len()
 	for _, s := range c.Sizes {
@@ -115,13 +115,13 @@ func Reference(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, 
 // of their slope on the scale of their argument).
 const MaxRel = 1e-4
 
-// ReferenceCost is the cost half of [Reference]: C(θ; b) with the running
+// Cost is the cost half of [Gradient]: C(θ; b) with the running
 // bound CostErr on its rounding, and Slack, Near and Rel, from one
 // evaluation of the cost instead of one per parameter; Grad and Err are
 // nil. Another correct evaluation of the same definitions in another
 // order (another framework's, say) lies within Slack·CostErr of Cost while
-// Rel ≤ MaxRel, for the reasons given at [Reference].
-func ReferenceCost(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, error) {
+// Rel ≤ MaxRel, for the reasons given at [Gradient].
+func Cost(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, error) {
 	n := b.Len()
 	for _, s := range net.Config().Sizes {
 		n = max(n, s+1)

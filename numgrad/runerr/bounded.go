@@ -1,4 +1,4 @@
-package fuzz
+package runerr
 
 import "math"
 
@@ -29,7 +29,7 @@ const eta = 0x1p-1022
 // The bound is first order: it holds while the relative perturbation of
 // every argument of a nonlinear function stays small; t records the largest
 // such perturbation so that the caller can refuse a verdict when it does
-// not (see [Reference]).
+// not (see [Gradient]).
 type bounded struct {
 	V, D   float64
 	MV, MD float64
@@ -41,7 +41,7 @@ type bounded struct {
 // to stay honest.
 type tracker struct {
 	// slack is the factor by which another evaluation order may differ
-	// from this one (see [Reference]); a branch on a value within
+	// from this one (see [Gradient]); a branch on a value within
 	// slack·u·EV of its threshold may go either way.
 	slack float64
 	// near is set when a branch was decided that close.
