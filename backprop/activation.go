@@ -178,3 +178,21 @@ func (a Activation) activate(dst, z []float64) {
 		dst[i] = a.Apply(v)
 	}
 }
+
+// deriv2 returns f″(z) given z and fz = f(z), for the error bounds of
+// [Network.TermScale]: 0 on every piece of the piecewise linear ones.
+func (a Activation) deriv2(z, fz float64) float64 {
+	switch a {
+	case Sigmoid:
+		// σ″ = σ′·(1 − 2σ) = σ(z)σ(−z)(σ(−z) − σ(z)).
+		s, t := fz, Sigmoid.Apply(-z)
+		return s * t * (t - s)
+	case Tanh:
+		// tanh″ = −2 tanh z · sech² z.
+		c := math.Cosh(z)
+		return -2 * fz / (c * c)
+	case Softplus:
+		return Sigmoid.Apply(z) * Sigmoid.Apply(-z)
+	}
+	return 0
+}

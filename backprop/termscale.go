@@ -8,26 +8,45 @@ import (
 // TermScale sets dst[i] to the magnitude M_i of the terms that
 // backpropagation sums into component i of the gradient on b, at the
 // network's parameters, and returns the number K of roundings along the
-// longest chain of them: the backward pass of the package documentation
-// with every quantity replaced by its absolute value,
+// longest chain of them, such that a correct evaluation of the gradient in
+// unit roundoff u — backprop's, an exact reference's, another framework's
+// in another order or precision — errs by at most γ_K·M_i (Higham's
+// γ_n = n·u/(1 − n·u)), to first order. It allocates dst if nil and
+// returns it; it panics if dst has another length than NumParams.
+//
+// # The terms
+//
+// The backward pass of the package documentation with every quantity
+// replaced by its absolute value,
 //
 //	δ̃ᴸ = (1/B) |∂e/∂aᴸ|~ ⊙ |fᴸ′(zᴸ)|,  |∂e/∂a_j|~ = 2(|a_j| + |y_j|) (squared error),
 //	                                              p_j·Σ_k|y_k| + |y_j| (softmax cross-entropy),
 //	δ̃ˡ⁻¹ = (|Wˡ|ᵀ δ̃ˡ) ⊙ |fˡ⁻¹′(zˡ⁻¹)|,
-//	M(Wˡ) = Σ_samples δ̃ˡ |aˡ⁻¹|ᵀ,  M(bˡ) = Σ_samples δ̃ˡ.
+//	M(Wˡ) = Σ_samples δ̃ˡ |aˡ⁻¹|ᵀ,  M(bˡ) = Σ_samples δ̃ˡ,
 //
-// Every rounding of the gradient, or of another evaluation of the same
-// function in another order or precision (an exact reference, another
-// framework's float32 backward pass), is a relative error of at most u in
-// one of these terms, so either errs by at most γ_K·M_i (Higham's
-// γ_n = n·u/(1 − n·u)), to first order. Where the terms are far larger
-// than the component, the small difference of large terms that nearly
-// cancel (a confident softmax's p·Σy − y behind weights of 10⁴), that bound
-// is far above eps·|g_i|, and it is the right one.
+// bounds the rounding of the backward pass itself: each rounding is a
+// relative error of at most u in one of these terms. Where the terms are
+// far larger than the component (a confident softmax's p·Σy − y behind
+// weights of 10⁴), that bound is far above u·|g_i|, and it is the right one.
+//
+// # The forward pass's rounding
+//
+// The backward pass also inherits the forward pass's errors: a pre-
+// activation that is the small difference of large terms (a bias solved
+// to put z near 0) is known only to u·(Σ|W||a| + |b|), and so is every
+// activation, output and loss derivative computed from it. In units of u,
+//
+//	E(zˡ) = (n_{l−1} + 1)·(|Wˡ||aˡ⁻¹| + |bˡ|) + |Wˡ| E(aˡ⁻¹),   E(aˡ) = |fˡ′(zˡ)| E(zˡ) + 4|aˡ|,
+//
+// the output's errors perturb ∂e/∂aᴸ (2E(aᴸ) for the squared error;
+// Σ|y|·p_j·Σ_{k≠j} p_k(E(a_j) + E(a_k)) for the softmax cross-entropy), the
+// pre-activations' errors perturb every f′(z) by |f″(z)|·E(z), and the
+// activations' errors every product δ aᵀ. Those perturbations travel
+// through the same absolute backward pass into an extra magnitude X_i per
+// component; M_i returned is M_i + X_i/K, so that γ_K·M_i covers both.
 //
 // It runs the forward and backward pass on b, so that the network's
-// buffers hold them afterwards. It allocates dst if nil and returns it; it
-// panics if dst has another length than NumParams.
+// buffers hold them afterwards.
 func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 	if dst == nil {
 		dst = make([]float64, n.NumParams())
@@ -43,32 +62,78 @@ func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 	cfg := n.cfg
 	L := n.NumLayers()
 	B := b.Len()
+	extra := make([]float64, n.NumParams()) // X_i, in units of u
 
-	// δ̃ of the output layer.
+	// The forward errors E(z), E(a) per layer, B×n_l each.
+	ez, ea := make([][]float64, L), make([][]float64, L)
+	input := func(s int) []float64 { x, _ := b.Sample(s); return x }
+	for l := range L {
+		in, out := cfg.Sizes[l], cfg.Sizes[l+1]
+		w, bias := n.weights(n.params, l)
+		z, a := n.PreActivation(l), n.Activation(l)
+		ez[l], ea[l] = make([]float64, B*out), make([]float64, B*out)
+		prev := make([]float64, in)
+		for s := range B {
+			var pe []float64
+			if l == 0 {
+				copy(prev, input(s))
+			} else {
+				prev = n.Activation(l-1).Row(prev, s)
+				pe = ea[l-1][s*in : (s+1)*in]
+			}
+			for j := range out {
+				m, e := math.Abs(bias[j]), 0.0
+				for i := range in {
+					aw := math.Abs(w[j*in+i])
+					m += aw * math.Abs(prev[i])
+					if pe != nil {
+						e += aw * pe[i]
+					}
+				}
+				ez[l][s*out+j] = float64(in+1)*m + e
+				zj, aj := z.At(s, j), a.At(s, j)
+				ea[l][s*out+j] = math.Abs(cfg.Activations[l].Deriv(zj, aj))*ez[l][s*out+j] + 4*math.Abs(aj)
+			}
+		}
+	}
+
+	// δ̃ and its inherited error D of the output layer.
 	out := cfg.Sizes[L]
-	d := make([]float64, B*out)
+	d, dd := make([]float64, B*out), make([]float64, B*out)
 	aL, zL := n.Activation(L-1), n.PreActivation(L-1)
 	p := make([]float64, out)
+	row := make([]float64, out)
 	for s := range B {
 		_, y := b.Sample(s)
-		a := aL.Row(nil, s)
+		a := aL.Row(row, s)
+		e := ea[L-1][s*out : (s+1)*out]
+		var de []float64 = make([]float64, out) // errors of ∂e/∂a, units of u
 		switch cfg.Loss {
 		case SoftmaxCrossEntropy:
 			softmax(p, a)
-			sy := 0.0
-			for _, v := range y {
+			sy, pe := 0.0, 0.0
+			for k, v := range y {
 				sy += math.Abs(v)
+				pe += p[k] * e[k]
 			}
 			for j := range out {
 				d[s*out+j] = p[j]*sy + math.Abs(y[j])
+				// dp_j = p_j·Σ_{k≠j} p_k (da_j − da_k): the logits' common
+				// error cancels, which a saturated softmax needs.
+				de[j] = sy * p[j] * (e[j] + pe - 2*p[j]*e[j])
 			}
 		default:
 			for j := range out {
 				d[s*out+j] = 2 * (math.Abs(a[j]) + math.Abs(y[j]))
+				de[j] = 2 * e[j]
 			}
 		}
+		act := cfg.Activations[L-1]
 		for j := range out {
-			d[s*out+j] *= math.Abs(cfg.Activations[L-1].Deriv(zL.At(s, j), a[j])) / float64(B)
+			zj := zL.At(s, j)
+			f1, f2 := math.Abs(act.Deriv(zj, a[j])), math.Abs(act.deriv2(zj, a[j]))
+			dd[s*out+j] = (de[j]*f1 + d[s*out+j]*f2*ez[L-1][s*out+j]) / float64(B)
+			d[s*out+j] *= f1 / float64(B)
 		}
 	}
 	chain := B + 8 // the sum over samples, the loss's few operations
@@ -77,24 +142,27 @@ func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 		chain += outL + 3 // δ's sum over the next layer, f′ and the products
 		w, _ := n.weights(n.params, l)
 		wb, bb := n.layout.Blocks[2*l], n.layout.Blocks[2*l+1]
-		var prev View
-		if l > 0 {
-			prev = n.Activation(l - 1)
-		}
 		x := make([]float64, in)
 		for s := range B {
+			var xe []float64
 			if l > 0 {
-				x = prev.Row(x, s)
+				x = n.Activation(l-1).Row(x, s)
+				xe = ea[l-1][s*in : (s+1)*in]
 			} else {
-				xs, _ := b.Sample(s)
-				copy(x, xs)
+				copy(x, input(s))
 			}
 			for j := range outL {
-				dj := d[s*outL+j]
+				dj, ddj := d[s*outL+j], dd[s*outL+j]
 				dst[bb.Offset+j] += dj
-				row := dst[wb.Offset+j*in : wb.Offset+(j+1)*in]
+				extra[bb.Offset+j] += ddj
+				r := dst[wb.Offset+j*in : wb.Offset+(j+1)*in]
+				xr := extra[wb.Offset+j*in : wb.Offset+(j+1)*in]
 				for i, xi := range x {
-					row[i] += dj * math.Abs(xi)
+					r[i] += dj * math.Abs(xi)
+					xr[i] += ddj * math.Abs(xi)
+					if xe != nil {
+						xr[i] += dj * xe[i]
+					}
 				}
 			}
 		}
@@ -102,17 +170,26 @@ func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 			break
 		}
 		z, a := n.PreActivation(l-1), n.Activation(l-1)
-		next := make([]float64, B*in)
+		act := cfg.Activations[l-1]
+		next, nextD := make([]float64, B*in), make([]float64, B*in)
 		for s := range B {
 			for i := range in {
-				var t float64
+				var t, td float64
 				for j := range outL {
-					t += math.Abs(w[j*in+i]) * d[s*outL+j]
+					aw := math.Abs(w[j*in+i])
+					t += aw * d[s*outL+j]
+					td += aw * dd[s*outL+j]
 				}
-				next[s*in+i] = t * math.Abs(cfg.Activations[l-1].Deriv(z.At(s, i), a.At(s, i)))
+				zi, ai := z.At(s, i), a.At(s, i)
+				f1, f2 := math.Abs(act.Deriv(zi, ai)), math.Abs(act.deriv2(zi, ai))
+				next[s*in+i] = t * f1
+				nextD[s*in+i] = td*f1 + t*f2*ez[l-1][s*in+i]
 			}
 		}
-		d = next
+		d, dd = next, nextD
+	}
+	for i, x := range extra {
+		dst[i] += x / float64(chain)
 	}
 	return dst, chain, nil
 }

@@ -44,19 +44,29 @@ func oneSidedRound(sigma, h float64) float64 { return noiseBound(sigma, 1/h, -1/
 func pairBound(d1, d2, r1, r2 float64) float64 { return 2*math.Abs(d1-d2) + r1 + r2 }
 
 // gapRatioOK reports whether the one-sided gaps g = (f(x+h) − 2f(x) +
-// f(x−h))/h at the steps h₁ < h₂ scale as a smooth f's do, g ∝ h (h·f″ to
-// leading order), within a quarter of the larger gap and the rounding rg
-// of the combination g₂ − (h₂/h₁)·g₁:
+// f(x−h))/h at the steps h₁ < h₂ scale as a smooth f's do, g ∝ h, and
+// returns the error that a kink the test cannot see may still put into the
+// central difference at h₁, for the caller to add to its bound.
 //
-//	|g₂ − (h₂/h₁)·g₁| ≤ |g₂|/4 + rg.
+// For a smooth f, g(h) = h·f″ + h³f⁗/12 + …, so with ρ = h₂/h₁
 //
-// A kink at a distance r from x inside both stencils (r < h₁) keeps the
-// gap at about the jump of the slope whatever h is: the test fails for
-// r < 0.6·h₁, and for r ≥ h₁/2 pairBound covers the error of D₁ (the jump
-// shows in D₁ − D₂). So a pair that passes both holds its bound, kink or
-// no kink, as long as one kink at most lies within the steps on each side.
-func gapRatioOK(g1, g2, h1, h2, rg float64) bool {
-	return math.Abs(g2-(h2/h1)*g1) <= math.Abs(g2)/4+rg
+//	|g₂ − ρ·g₁| ≤ T = 2⁻¹⁶·|g₂| + rg
+//
+// holds up to rounding rg, as long as h₁²·|f⁗/f″| < 2⁻¹⁴ (at the first
+// comparison's step, for any f⁗/f″ below 10⁶). A kink at a distance r from
+// x inside both stencils (r ≪ h₁) adds about the jump J of the slope to
+// both gaps whatever h is, so that |g₂ − ρg₁| ≈ (ρ − 1)·J: the test fails
+// unless J ≤ T/(ρ − 1), and the central difference at h₁, which such a
+// kink errs by J/2 at most, errs by at most T/(2ρ − 5/2) (the second
+// result; the denominator keeps a margin for r close to h₁). For
+// r ≥ h₁/2, pairBound covers the error: the jump shows in D₁ − D₂. The
+// test is tight on purpose: a loose one (a quarter of |g₂|) lets a kink
+// hide behind the curvature of a steep f, and a right claim be failed.
+// One kink at most is assumed within the steps on each side.
+func gapRatioOK(g1, g2, h1, h2, rg float64) (bool, float64) {
+	rho := h2 / h1
+	t := 0x1p-16*math.Abs(g2) + rg
+	return math.Abs(g2-rho*g1) <= t, t / (2*rho - 2.5)
 }
 
 // gapPairRound is the rounding bound of g₂ − (h₂/h₁)·g₁ (see gapRatioOK):

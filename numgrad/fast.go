@@ -175,7 +175,7 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		cs := c.s.Step
 		var g1, cl1, g2, cl2, gap1, gap2, f1, f2 float64
 		var al allowance
-		valid := false
+		valid, masked := false, 0.0
 		for try := 0; try <= 3; try, cs = try+1, cs/16 {
 			var cr1, cr2 bool
 			var err error
@@ -186,11 +186,18 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 				return nil, err
 			}
 			sg := c.sig(mag(f1, f2, f0))
+			masked = 0
 			if c.pieces {
 				valid = !(cr1 || cr2)
 			} else {
-				// gap(t) ∝ t² for a smooth f: gap(2) ≈ 4·gap(1).
-				valid = math.Abs(gap2-4*gap1) <= math.Abs(gap2)/4+noiseBound(sg, 1, 1, -4, -4, 6)
+				// gap(t) ∝ t² for a smooth f: gap(2) ≈ 4·gap(1) (as
+				// gapRatioOK has it for g = gap/h); a kink within both
+				// stencils makes gap(2) − 4·gap(1) ≈ −2·Js. One the test
+				// cannot see (Js ≤ T/2) errs the difference by
+				// Js/2c ≤ T/4c at most.
+				t := 0x1p-16*math.Abs(gap2) + noiseBound(sg, 1, 1, -4, -4, 6)
+				valid = math.Abs(gap2-4*gap1) <= t
+				masked = t / (4 * cs)
 			}
 			if valid {
 				break
@@ -202,7 +209,7 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		sg := c.sig(mag(f1, f2, f0))
 		r1 := noiseBound(sg, 1, -1) / (2 * cs)
 		d1, d2 := g1/(2*cs), (g2-(cl2-2*cl1))/(4*cs)
-		b := pairBound(d1, d2, r1, r1/2)
+		b := pairBound(d1, d2, r1, r1/2) + masked
 		al.lo, al.hi = al.lo/(2*cs), al.hi/(2*cs)
 		p := Projection{Claimed: cl1 / (2 * cs), Estimate: g1 / (2 * cs), Bound: b, Step: cs}
 		j := judge(p.Claimed, p.Estimate, bound{b, b}, al, &c.s)

@@ -56,15 +56,17 @@ func (c *checker) central() error {
 		fmag := mag(s.fp, s.fm, s.fp2, s.fm2, f0)
 		sg := c.sig(fmag)
 		r1, r2 := centralRound(sg, s.h), centralRound(sg, s.h2)
-		c.comps[k].Estimate, c.comps[k].Step, c.comps[k].Bound = d1, s.h, pairBound(d1, d2, r1, r2)
-		c.st[k].fmag = fmag
+		b := pairBound(d1, d2, r1, r2)
 		if c.pieces {
 			c.st[k].valid = !(s.cp || s.cm || s.cp2 || s.cm2)
 		} else {
 			g1 := (s.fp - 2*f0 + s.fm) / s.h
 			g2 := (s.fp2 - 2*f0 + s.fm2) / s.h2
-			c.st[k].valid = gapRatioOK(g1, g2, s.h, s.h2, gapPairRound(sg, s.h, s.h2))
+			ok, masked := gapRatioOK(g1, g2, s.h, s.h2, gapPairRound(sg, s.h, s.h2))
+			c.st[k].valid, b = ok, b+masked
 		}
+		c.comps[k].Estimate, c.comps[k].Step, c.comps[k].Bound = d1, s.h, b
+		c.st[k].fmag = fmag
 	}
 	c.setScale()
 	for k := range c.idx {
@@ -167,13 +169,13 @@ func (c *checker) richardson() error {
 			return nil
 		}
 		est, errR, last := l.extrapolate(first)
-		ok := true
+		ok, masked := true, 0.0
 		if !c.pieces {
 			n := ladderLevels - 1
 			sg := c.sig(fmag)
-			ok = gapRatioOK(gap[n], gap[n-1], l.h[n], l.h[n-1], gapPairRound(sg, l.h[n], l.h[n-1]))
+			ok, masked = gapRatioOK(gap[n], gap[n-1], l.h[n], l.h[n-1], gapPairRound(sg, l.h[n], l.h[n-1]))
 		}
-		res[k] = lad{est: est, errR: errR, hLast: l.h[last], fmag: fmag, ok: ok && finite(errR)}
+		res[k] = lad{est: est, errR: errR + masked, hLast: l.h[last], fmag: fmag, ok: ok && finite(errR)}
 		return nil
 	})
 	if err != nil {

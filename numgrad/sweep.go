@@ -151,13 +151,18 @@ func (c *checker) bestLevel(sw *Sweep) {
 		if !c.usable(sw, j) || !c.usable(sw, j+1) {
 			continue
 		}
+		b := pairBound(sw.Estimates[j], sw.Estimates[j+1], c.r(sw, j), c.r(sw, j+1))
 		if !sw.pieces {
 			sg := c.sig(math.Max(sw.fmag[j], sw.fmag[j+1]))
-			if !gapRatioOK(sw.gap[j+1], sw.gap[j], sw.Steps[j+1], sw.Steps[j], gapPairRound(sg, sw.Steps[j+1], sw.Steps[j])) {
+			ok, masked := gapRatioOK(sw.gap[j+1], sw.gap[j], sw.Steps[j+1], sw.Steps[j], gapPairRound(sg, sw.Steps[j+1], sw.Steps[j]))
+			if !ok {
 				continue
 			}
+			// The estimate is D_j, at the larger step of the pair: a kink
+			// the test cannot see errs it by at most ρ times what it errs
+			// the smaller one by.
+			b += masked * sw.Steps[j] / sw.Steps[j+1]
 		}
-		b := pairBound(sw.Estimates[j], sw.Estimates[j+1], c.r(sw, j), c.r(sw, j+1))
 		if b < sw.Bound && c.consistent(sw, j, b) {
 			sw.Best, sw.Bound = j, b
 		}
