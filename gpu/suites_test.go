@@ -32,14 +32,18 @@ func gpuNetworks(dev *Device, own bool) properties.Factory {
 	}
 }
 
-// checkNumgrad runs numgrad's default check (central differences with step sweeps) on
-// the GPU network's gradient, for smooth networks of each loss, in each precision
-// (float32 with numgrad's float32 unit roundoff).
+// checkNumgrad checks the GPU network's gradient as what it is, a claim about the CPU
+// network's function (the model file's): numgrad's default check (central differences,
+// step sweeps, the network's declarations) of the GPU's gradient on the CPU network's
+// problem, computed twice on the device to see that it is deterministic, for networks of
+// each loss, smooth and with kinks, in each precision (float32 with the claim's unit
+// roundoff of float32; the function is still the float64 one).
 func checkNumgrad(t *testing.T, dev *Device) {
 	for _, p := range []Precision{Float64, Float32} {
 		for _, s := range []subject{
 			{name: "squared/tanh", sizes: []int{3, 5, 4, 2}, acts: []backprop.Activation{backprop.Tanh, backprop.Sigmoid, backprop.Identity}, loss: backprop.SquaredError, n: 6},
 			{name: "xent/softplus", sizes: []int{3, 5, 3}, acts: []backprop.Activation{backprop.Softplus, backprop.Identity}, loss: backprop.SoftmaxCrossEntropy, n: 6},
+			{name: "squared/relu", sizes: []int{3, 6, 5, 2}, acts: []backprop.Activation{backprop.ReLU, backprop.LeakyReLU, backprop.Identity}, loss: backprop.SquaredError, n: 6},
 		} {
 			t.Run(p.String()+"/"+s.name, func(t *testing.T) {
 				cpu, d := s.build(3)
@@ -50,9 +54,9 @@ func checkNumgrad(t *testing.T, dev *Device) {
 				defer g.Close()
 				set := &numgrad.CheckSettings{}
 				if p == Float32 {
-					set.Eps = u32
+					set.ClaimEps = numgrad.Float32
 				}
-				r, err := numgrad.CheckModel(g, backprop.All(d), set)
+				r, err := checkClaimOf(g, cpu, backprop.All(d), set)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -62,6 +66,24 @@ func checkNumgrad(t *testing.T, dev *Device) {
 			})
 		}
 	}
+}
+
+// checkClaimOf checks the gradient that the device's model m computes, as a claim about
+// the CPU network's cost on b (what `gradcheck check --device gpu` does).
+func checkClaimOf(m backprop.Model, cpu *backprop.Network, b backprop.Batch, s *numgrad.CheckSettings) (*numgrad.Report, error) {
+	g := make([]float64, m.NumParams())
+	if _, err := m.Gradient(g, b); err != nil {
+		return nil, err
+	}
+	p, err := numgrad.NetworkProblem(cpu, b, g)
+	if err != nil {
+		return nil, err
+	}
+	p.Regrad = func(dst []float64) error {
+		_, err := m.Gradient(dst, b)
+		return err
+	}
+	return numgrad.CheckProblem(p, s)
 }
 
 // checkProperties runs every property of package properties on the examples of seeds 0
@@ -110,6 +132,70 @@ func TestFakeProperties(t *testing.T) {
 func TestFakeNumgrad(t *testing.T) {
 	_, dev := fakeDevice(t)
 	checkNumgrad(t, dev)
+}
+
+// embedded makes every declaration the network it embeds makes.
+type embedded struct{ *backprop.Network }
+
+// The verdict depends on the function and the claim, never on the Go type that carries
+// them: the same per-component statuses for a network's own gradient, for a model that
+// embeds the network (and so declares what it does), and for the fake GPU's gradient
+// (bit for bit the CPU's in float64) checked as a claim about the network's function,
+// under all five methods, on a smooth network and one with kinks.
+func TestFakeSameStatusesAsNetwork(t *testing.T) {
+	_, dev := fakeDevice(t)
+	methods := []numgrad.Method{numgrad.MethodCentral, numgrad.MethodRichardson, numgrad.MethodComplex, numgrad.MethodDual, numgrad.MethodFast}
+	for _, s := range []subject{
+		{name: "tanh", sizes: []int{3, 5, 4, 2}, acts: []backprop.Activation{backprop.Tanh, backprop.Sigmoid, backprop.Identity}, loss: backprop.SquaredError, n: 6},
+		{name: "relu", sizes: []int{3, 6, 5, 3}, acts: []backprop.Activation{backprop.ReLU, backprop.LeakyReLU, backprop.Identity}, loss: backprop.SoftmaxCrossEntropy, n: 6},
+	} {
+		cpu, d := s.build(5)
+		if s.name == "relu" {
+			// A zero input row: with the biases at 0 below, units sit on their kinks.
+			for i := range d.In {
+				d.X[i] = 0
+			}
+			th := cpu.ParamsTo(nil)
+			for _, bl := range cpu.Layout().Blocks {
+				if bl.Group == backprop.Biases {
+					clear(th[bl.Offset : bl.Offset+bl.Len()])
+				}
+			}
+			cpu.SetParams(th)
+		}
+		b := backprop.All(d)
+		g, err := New(cpu, &Settings{Device: dev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range methods {
+			set := &numgrad.CheckSettings{Method: m}
+			want, err := numgrad.CheckModel(cpu, b, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrap, err := numgrad.CheckModel(embedded{cpu}, b, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			onGPU, err := checkClaimOf(g, cpu, b, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, r := range map[string]*numgrad.Report{"the embedding model": wrap, "the GPU's claim": onGPU} {
+				if r.OK() != want.OK() || len(r.Components) != len(want.Components) {
+					t.Errorf("%s, %v, %s: OK %v with %d components, the network's %v with %d:\n%v", s.name, m, name, r.OK(), len(r.Components), want.OK(), len(want.Components), r)
+					continue
+				}
+				for k, c := range r.Components {
+					if w := want.Components[k]; c.Status != w.Status {
+						t.Errorf("%s, %v, %s: %s is %v, the network's %v (%s | %s)", s.name, m, name, c.Name(), c.Status, w.Status, c.Note, w.Note)
+					}
+				}
+			}
+		}
+		g.Close()
+	}
 }
 
 // Piece gives numgrad the same sign pattern as backprop's network on the same batch.

@@ -96,6 +96,9 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 	if len(p.Claimed) != len(p.X) {
 		panic(fmt.Sprintf("numgrad: CheckProblem: len(Claimed) = %d, len(X) = %d", len(p.Claimed), len(p.X)))
 	}
+	if p.restore != nil {
+		defer p.restore()
+	}
 	n := len(p.X)
 	s := s0.withDefaults(n)
 	if err := s.validate(p.X); err != nil {

@@ -80,8 +80,10 @@ type Problem struct {
 
 	// flags are conditions the constructor found that fail the check (a
 	// NaN in the batch, which the model's cost may hide); notes say which
-	// declarations a constructor refused, and why.
+	// declarations a constructor refused, and why; restore, if not nil,
+	// puts back what Func changes (a model's parameters) when a check ends.
 	flags, notes []string
+	restore      func()
 }
 
 // FuncProblem returns the problem of a plain function f with the claimed
@@ -158,6 +160,7 @@ func ModelProblem(m backprop.Model, b backprop.Batch, claimed []float64) (*Probl
 		}
 	}
 	p.Func = cost(m)
+	p.restore = func() { m.SetParams(theta) }
 	if claimed == nil {
 		claimed = make([]float64, n)
 		if _, err := m.Gradient(claimed, b); err != nil {
