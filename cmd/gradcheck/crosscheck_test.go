@@ -124,6 +124,9 @@ type torchFixture struct {
 	Why            string        `json:"why"`
 	NearestKink    *float64      `json:"nearest_kink"`
 	KinkDistances  []float64     `json:"kink_distances"`
+	// PieceFlips counts the kinked pre-activations on the other side of 0
+	// in torch's float32 forward than in its float64 one (float32 kinds).
+	PieceFlips int `json:"float32_piece_flips"`
 }
 
 type torchPlanted struct {
@@ -149,7 +152,11 @@ func (f torchFixture) near() string {
 	if f.NearestKink == nil {
 		return "no kinked layer"
 	}
-	return fmt.Sprintf("nearest kink |z| = %.3g, placed at %v", *f.NearestKink, f.KinkDistances)
+	s := fmt.Sprintf("nearest kink |z| = %.3g, placed at %v", *f.NearestKink, f.KinkDistances)
+	if f.PieceFlips > 0 {
+		s += fmt.Sprintf(", %d on another piece in float32", f.PieceFlips)
+	}
+	return s
 }
 
 func loadTorchManifest(t *testing.T) *torchManifest {
@@ -351,6 +358,7 @@ type setTally struct {
 	byR                                    map[float64][2]int // r → {found, planted} for detectable
 	belowByR                               map[float64]int
 	falseFail, noFloor                     int
+	gradientPassed                         int // no component Fail: only the loss can make the claim WRONG
 }
 
 func (s *setTally) addRight(o *checkOutcome) {
@@ -362,6 +370,9 @@ func (s *setTally) addRight(o *checkOutcome) {
 	s.kinks += o.Count[stKink]
 	if o.Code != 0 {
 		s.notRight++
+	}
+	if o.Count[stFail] == 0 {
+		s.gradientPassed++
 	}
 }
 
@@ -461,6 +472,8 @@ func TestTorchCrosscheck(t *testing.T) {
 	if f32none.fixtures > 0 && f32none.notRight != f32none.fixtures {
 		t.Errorf("float32 claims without %s: %d of %d RIGHT, want 0", precisionFlag, f32none.fixtures-f32none.notRight, f32none.fixtures)
 	}
+	t.Logf("float32 claims without %s: %d of %d WRONG; in %d of them no gradient component Fails (only the loss is WRONG)",
+		precisionFlag, f32none.notRight, f32none.fixtures, f32none.gradientPassed)
 	f32flag.checkUndecided(t, "float32 claims with "+precisionFlag+" float32")
 
 	// float32 with one component 1 % off: WRONG with and without the flag,
@@ -486,6 +499,8 @@ func TestTorchCrosscheck(t *testing.T) {
 			})
 		}
 	})
+	t.Logf("float32-planted with %s float32: %d components 1 %% off above 4 × their floor, %d found; untouched components failed: %d",
+		precisionFlag, f32planted.detectable, f32planted.found, f32planted.falseFail)
 
 	// F.mse_loss on two outputs: WRONG, the mean over B·n_out named.
 	t.Run("mse_loss", func(t *testing.T) {

@@ -43,8 +43,8 @@ inputs N(0, 1); targets N(0, 1) (squared error) or one-hot / Dirichlet
 probabilities (cross-entropy). Then the near-kink placement: in each case
 with a kinked layer, 1-3 (layer, unit, sample) triples get the
 pre-activation z = W a + b of that unit for that sample placed at a distance
-d from 0, d cycling over 0, 1e-3, 1e-4, ..., 1e-12, 0 across the cases, with a
-random sign. Layer by layer from the input (a placement in layer l moves
+d from 0, d cycling over 0, 1e-3, 1e-4, ..., 1e-12, 0 across the cases (the
+p-th placement of case k takes entry 5k + p mod 12), with a random sign. Layer by layer from the input (a placement in layer l moves
 what layer l+1 reads): the unit's bias is solved, b = t - (W a) with a the
 layer's input from torch's forward, and then corrected with torch's own
 forward, b <- b + (t - z), until torch's z is t or stops moving. Float64
