@@ -65,37 +65,8 @@ func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 	extra := make([]float64, n.NumParams()) // X_i, in units of u
 
 	// The forward errors E(z), E(a) per layer, B×n_l each.
-	ez, ea := make([][]float64, L), make([][]float64, L)
+	ez, ea := n.forwardErrors(b)
 	input := func(s int) []float64 { x, _ := b.Sample(s); return x }
-	for l := range L {
-		in, out := cfg.Sizes[l], cfg.Sizes[l+1]
-		w, bias := n.weights(n.params, l)
-		z, a := n.PreActivation(l), n.Activation(l)
-		ez[l], ea[l] = make([]float64, B*out), make([]float64, B*out)
-		prev := make([]float64, in)
-		for s := range B {
-			var pe []float64
-			if l == 0 {
-				copy(prev, input(s))
-			} else {
-				prev = n.Activation(l-1).Row(prev, s)
-				pe = ea[l-1][s*in : (s+1)*in]
-			}
-			for j := range out {
-				m, e := math.Abs(bias[j]), 0.0
-				for i := range in {
-					aw := math.Abs(w[j*in+i])
-					m += aw * math.Abs(prev[i])
-					if pe != nil {
-						e += aw * pe[i]
-					}
-				}
-				ez[l][s*out+j] = float64(in+1)*m + e
-				zj, aj := z.At(s, j), a.At(s, j)
-				ea[l][s*out+j] = math.Abs(cfg.Activations[l].Deriv(zj, aj))*ez[l][s*out+j] + 4*math.Abs(aj)
-			}
-		}
-	}
 
 	// δ̃ and its inherited error D of the output layer.
 	out := cfg.Sizes[L]
@@ -208,4 +179,80 @@ func softmax(p, a []float64) {
 	for j := range p {
 		p[j] /= s
 	}
+}
+
+// forwardErrors returns, per layer, the bounds E(zˡ) and E(aˡ) (B×n_l, in
+// units of u) on the rounding of the last forward pass's pre-activations
+// and activations on b (see TermScale):
+//
+//	E(zˡ) = (n_{l−1} + 1)·(|Wˡ||aˡ⁻¹| + |bˡ|) + |Wˡ| E(aˡ⁻¹),   E(aˡ) = |fˡ′(zˡ)| E(zˡ) + 4|aˡ|.
+func (n *Network) forwardErrors(b Batch) (ez, ea [][]float64) {
+	cfg := n.cfg
+	L := n.NumLayers()
+	B := b.Len()
+	ez, ea = make([][]float64, L), make([][]float64, L)
+	for l := range L {
+		in, out := cfg.Sizes[l], cfg.Sizes[l+1]
+		w, bias := n.weights(n.params, l)
+		z, a := n.PreActivation(l), n.Activation(l)
+		ez[l], ea[l] = make([]float64, B*out), make([]float64, B*out)
+		prev := make([]float64, in)
+		for s := range B {
+			var pe []float64
+			if l == 0 {
+				x, _ := b.Sample(s)
+				copy(prev, x)
+			} else {
+				prev = n.Activation(l-1).Row(prev, s)
+				pe = ea[l-1][s*in : (s+1)*in]
+			}
+			for j := range out {
+				m, e := math.Abs(bias[j]), 0.0
+				for i := range in {
+					aw := math.Abs(w[j*in+i])
+					m += aw * math.Abs(prev[i])
+					if pe != nil {
+						e += aw * pe[i]
+					}
+				}
+				ez[l][s*out+j] = float64(in+1)*m + e
+				zj, aj := z.At(s, j), a.At(s, j)
+				ea[l][s*out+j] = math.Abs(cfg.Activations[l].Deriv(zj, aj))*ez[l][s*out+j] + 4*math.Abs(aj)
+			}
+		}
+	}
+	return ez, ea
+}
+
+// PieceAmbiguous reports whether the smooth piece of the cost on b at the
+// network's parameters depends on the order of evaluation in unit
+// roundoff u: whether some ReLU or leaky-ReLU pre-activation z lies within
+// 2u·E(z) of its kink at 0, E(z) the bound on its rounding (see
+// TermScale), so that two correct evaluations, each within u·E(z) of the
+// exact z, may put it on either side. Backprop's forward pass and another
+// framework's (or a float32 one, u = 2⁻²⁴) then take different pieces, and
+// each gradient is right for its own. It runs the forward pass on b.
+func (n *Network) PieceAmbiguous(u float64, b Batch) (bool, error) {
+	if n.cfg.Smooth() {
+		return false, nil
+	}
+	if _, err := n.Cost(b); err != nil {
+		return false, err
+	}
+	ez, _ := n.forwardErrors(b)
+	for l, a := range n.cfg.Activations {
+		if !a.HasKink() {
+			continue
+		}
+		z := n.PreActivation(l)
+		r, cols := z.Dims()
+		for s := range r {
+			for j := range cols {
+				if math.Abs(z.At(s, j)) <= 2*u*ez[l][s*cols+j] {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
 }

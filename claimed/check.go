@@ -74,7 +74,11 @@ func Check(net *backprop.Network, b backprop.Batch, grad []float64, loss float64
 	}
 	r := &Report{}
 	if !set.NoLoss {
-		l, err := checkLoss(net, b, loss)
+		u := numgrad.Float64
+		if set.Check != nil && set.Check.ClaimEps > 0 {
+			u = set.Check.ClaimEps
+		}
+		l, err := checkLoss(net, b, loss, u)
 		if err != nil {
 			return nil, err
 		}

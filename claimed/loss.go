@@ -24,13 +24,16 @@ type LossCheck struct {
 	Note string
 }
 
-// checkLoss compares the claimed loss with net's cost on b at θ.
-func checkLoss(net *backprop.Network, b backprop.Batch, claimed float64) (LossCheck, error) {
+// checkLoss compares the claimed loss, computed in unit roundoff u, with
+// net's cost on b at θ. The bound Slack·CostErr is first order in u, so a
+// claim computed in float32 (u = 2⁻²⁴) is allowed u/2⁻⁵³ times the float64
+// bound: the same terms, each rounded to u.
+func checkLoss(net *backprop.Network, b backprop.Batch, claimed, u float64) (LossCheck, error) {
 	ref, err := runerr.Cost(net, net.ParamsTo(nil), b)
 	if err != nil {
 		return LossCheck{}, err
 	}
-	c := LossCheck{Claimed: claimed, Computed: ref.Cost, Tol: ref.Slack * ref.CostErr}
+	c := LossCheck{Claimed: claimed, Computed: ref.Cost, Tol: ref.Slack * ref.CostErr * math.Max(1, u/numgrad.Float64)}
 	switch {
 	case math.IsNaN(claimed) || math.IsInf(claimed, 0):
 		c.Status, c.Note = numgrad.Fail, "the claimed loss is not finite"

@@ -69,6 +69,31 @@ type checker struct {
 	scale   float64 // G, the scale of the gradient from the estimates
 	ref     Reference
 	arbiter Reference
+	// ambiguous caches Problem.Ambiguous at the claim's unit roundoff: 0
+	// unknown, 1 no, 2 yes.
+	ambiguous int
+}
+
+// isAmbiguous reports whether the problem says that x's piece depends on
+// the order of evaluation at the claim's precision.
+func (c *checker) isAmbiguous() (bool, error) {
+	if c.ambiguous == 0 {
+		c.ambiguous = 1
+		if c.p.Ambiguous != nil {
+			amb, err := c.p.Ambiguous(c.s.ClaimEps)
+			if err != nil {
+				return false, err
+			}
+			if amb {
+				c.ambiguous = 2
+			}
+			// The model evaluated elsewhere: put it back at x.
+			if _, _, err := c.main.eval(c.x); err != nil {
+				return false, err
+			}
+		}
+	}
+	return c.ambiguous == 2, nil
 }
 
 // state is what the checker keeps about a component besides its report.
@@ -193,7 +218,7 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 			return nil, err
 		}
 		c.nondeterminism(regrad)
-		steps := []func() error{c.resolve, c.arbitrate, c.unswept}
+		steps := []func() error{c.resolve, c.arbitrate, c.ambiguity, c.unswept}
 		for _, step := range steps {
 			if err := step(); err != nil {
 				return nil, err

@@ -32,6 +32,14 @@ type Problem struct {
 	// measures the noise of f across one. Without it a kink is inferred
 	// from the shape of the differences.
 	Piece func(dst []byte) []byte
+	// Ambiguous, if not nil, reports whether the piece that Piece names at X
+	// depends on the order of evaluation in unit roundoff u: whether some
+	// kink's quantity lies within the rounding of such an evaluation (a
+	// pre-activation 0 in one order and 1e-17 in another). A correct claim
+	// computed in another order or precision may then be the derivative of
+	// the other side's piece, and a component at a kink is accepted on
+	// either side.
+	Ambiguous func(u float64) (bool, error)
 	// Fork, if not nil, returns an independent copy of Func and of Piece,
 	// for one goroutine of a concurrent check ([CheckSettings.Concurrent]).
 	// The copies must compute the same values bit for bit. Without it the
@@ -119,6 +127,12 @@ type (
 	DualExtender interface {
 		CostDual(theta []backprop.Dual, b backprop.Batch) (backprop.Dual, error)
 	}
+	// PieceAmbiguity models can tell whether the piece their cost lies on
+	// at their parameters depends on the order of evaluation in unit
+	// roundoff u (see Problem.Ambiguous).
+	PieceAmbiguity interface {
+		PieceAmbiguous(u float64, b backprop.Batch) (bool, error)
+	}
 	// Cloner models copy themselves for a concurrent check.
 	Cloner interface {
 		CloneModel() backprop.Model
@@ -134,8 +148,8 @@ type (
 // ModelProblem returns the problem of m's cost on b at m's current
 // parameters θ with the claimed gradient (nil: m's own, from m.Gradient,
 // which Regrad then computes again). It takes every declaration m makes
-// ([backprop.Layouter], [Piecewise], [TermScaler], [ComplexExtender],
-// [DualExtender], [Cloner], [Dense]) and checks those it can: a copy, an
+// ([backprop.Layouter], [Piecewise], [PieceAmbiguity], [TermScaler],
+// [ComplexExtender], [DualExtender], [Cloner], [Dense]) and checks those it can: a copy, an
 // extension or a dense network whose cost at θ is not m's is not used, and
 // the report says so. Func sets m's parameters; the check puts θ back
 // before it returns. It panics if m is nil or claimed has the wrong
@@ -189,6 +203,12 @@ func ModelProblem(m backprop.Model, b backprop.Batch, claimed []float64) (*Probl
 	}
 	if pw, ok := m.(Piecewise); ok {
 		p.Piece = pw.Piece
+	}
+	if pa, ok := m.(PieceAmbiguity); ok {
+		p.Ambiguous = func(u float64) (bool, error) {
+			m.SetParams(theta)
+			return pa.PieceAmbiguous(u, b)
+		}
 	}
 	same := func(what string, v float64) bool {
 		if v == f0 || math.IsNaN(v) && math.IsNaN(f0) {

@@ -100,7 +100,9 @@ func (c *checker) resolve() error {
 		return err
 	}
 	for _, k := range todo {
-		c.settleSwept(k)
+		if err := c.settleSwept(k); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -112,13 +114,13 @@ const groupReserve = 4
 // settleSwept applies component k's sweep. For an exact method the sweep
 // only tells whether x sits on a kink, where the reference may have
 // differentiated another piece: elsewhere the reference's verdict stands.
-func (c *checker) settleSwept(k int) {
+func (c *checker) settleSwept(k int) error {
 	sw := c.st[k].sweep
 	c.st[k].swept = true
 	if c.s.Method.exact() {
 		switch c.classify(k, sw); sw.Verdict {
 		case AtKink:
-			c.apply(k, sw)
+			return c.apply(k, sw)
 		case Converges:
 			// Two methods without a common error disagree: the extension
 			// and f need not be one function, and neither verdict stands.
@@ -127,9 +129,9 @@ func (c *checker) settleSwept(k int) {
 			comp.FailAt = math.Inf(1)
 			comp.Note = fmt.Sprintf("the %s reference disagrees, but the step sweep agrees at h = %.2g: the extension may not compute f", c.ref.Name(), sw.Steps[sw.Best])
 		}
-		return
+		return nil
 	}
-	c.apply(k, sw)
+	return c.apply(k, sw)
 }
 
 // sweepStencil builds the sweeps of the components ks from the problem's
@@ -210,11 +212,14 @@ func (c *checker) arbitrate() error {
 	var todo []int
 	for k := range c.comps {
 		sw := c.st[k].sweep
-		if sw == nil || sw.Verdict == AtKink {
+		if sw == nil {
 			continue
 		}
 		if s := c.comps[k].Status; s == Fail || s == Undecided {
-			todo = append(todo, k)
+			// At a kink only an undecided component is asked (see below).
+			if sw.Verdict != AtKink || s == Undecided {
+				todo = append(todo, k)
+			}
 		}
 	}
 	name := c.arbiter.Name()
@@ -236,6 +241,23 @@ func (c *checker) arbitrate() error {
 			comp.Note = fmt.Sprintf("%s; the %s reference gives %v", note, name, d)
 			continue
 		}
+		if c.st[k].sweep.Verdict == AtKink {
+			// At a kink the reference differentiates the piece its own
+			// order of evaluation puts x on, which need not be the claim's
+			// (a pre-activation 0 in one order is 1e-16 in another): its
+			// agreement makes the claim the derivative of a piece at x, a
+			// Kink; its disagreement proves nothing.
+			j := judge(comp.Claimed, d, c.refBound(k, d), c.allow(k), &c.s)
+			if j.status == Pass {
+				*comp = old
+				comp.Status, comp.Estimate, comp.Bound, comp.Tol, comp.FailAt, comp.Floor, comp.Score = Kink, d, j.tol-c.allow(k).lo, j.tol, j.failAt, j.floor, j.score
+				comp.RelErr = RelErr(comp.Claimed, d)
+				comp.Note = fmt.Sprintf("%s; the %s reference %.6g, the derivative of a piece at x, agrees", note, name, d)
+			} else {
+				comp.Note = fmt.Sprintf("%s; the %s reference %.6g differs, but at a kink it may differentiate another piece", note, name, d)
+			}
+			continue
+		}
 		j := c.decide(k, d, c.refBound(k, d), c.allow(k))
 		comp.Step = 0
 		switch j.status {
@@ -249,6 +271,56 @@ func (c *checker) arbitrate() error {
 		}
 	}
 	return nil
+}
+
+// ambiguity revisits the failures of a problem whose piece at x depends on
+// the order of evaluation at the claim's precision (Problem.Ambiguous: a
+// pre-activation within the claim's rounding of its kink, as a float32
+// claim's often is). Such a claim may have been computed on a piece next to
+// x's, and be right there: a failed component whose claim lies among the
+// one-sided differences that reach across a kink (the range of Right over
+// the levels whose x + h is on another piece, of Left over those whose
+// x − h is, widened by their rounding) is Undecided, not failed. A failure
+// the pieces around x cannot explain stands.
+func (c *checker) ambiguity() error {
+	var fails []int
+	for k := range c.comps {
+		if c.comps[k].Status == Fail && c.st[k].sweep != nil && c.st[k].sweep.pieces {
+			fails = append(fails, k)
+		}
+	}
+	if len(fails) == 0 {
+		return nil
+	}
+	amb, err := c.isAmbiguous()
+	if err != nil || !amb {
+		return err
+	}
+	for _, k := range fails {
+		if lo, hi, ok := c.otherPieces(c.st[k].sweep); ok && c.claimed[c.idx[k]] >= lo && c.claimed[c.idx[k]] <= hi {
+			comp := &c.comps[k]
+			comp.Status = Undecided
+			comp.FailAt, comp.Floor = math.Inf(1), math.Inf(1)
+			comp.Note = fmt.Sprintf("%s; but x lies within the claim's rounding of a kink, and the claim is among the one-sided derivatives across it, [%.6g, %.6g]: right if its evaluation took the piece next to x", comp.Note, lo, hi)
+		}
+	}
+	return nil
+}
+
+// otherPieces returns the range of the one-sided differences of sw that
+// reach onto another piece than x's, widened by twice their rounding.
+func (c *checker) otherPieces(sw *Sweep) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for j := range sw.Steps {
+		r := 2 * oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
+		for s, cross := range [2][]bool{sw.crossL, sw.crossR} {
+			d := [2][]float64{sw.Left, sw.Right}[s][j]
+			if cross[j] && finite(d) {
+				lo, hi, ok = math.Min(lo, d-r), math.Max(hi, d+r), true
+			}
+		}
+	}
+	return lo, hi, ok
 }
 
 // unswept settles the components the budget left without a sweep. A

@@ -263,7 +263,7 @@ func (c *checker) classify(k int, sw *Sweep) {
 }
 
 // apply sets component k's verdict from its sweep.
-func (c *checker) apply(k int, sw *Sweep) {
+func (c *checker) apply(k int, sw *Sweep) error {
 	comp := &c.comps[k]
 	c.classify(k, sw)
 	switch sw.Verdict {
@@ -275,15 +275,14 @@ func (c *checker) apply(k int, sw *Sweep) {
 		} else {
 			comp.Note = fmt.Sprintf("step sweep: the differences settle %.3g from the claim at h = %.2g (bound %.2g, slope %.1f)", sw.Gap, comp.Step, sw.Bound, sw.Slope)
 		}
-		return
+		return nil
 	case AtKink:
 		j, _ := c.kinkLevel(sw)
 		if sw.pieces {
-			c.applyOwnPiece(k, sw)
-		} else {
-			c.applyBracket(k, sw, j)
+			return c.applyOwnPiece(k, sw)
 		}
-		return
+		c.applyBracket(k, sw, j)
+		return nil
 	}
 	if sw.Best >= 0 {
 		j := c.decide(k, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k))
@@ -294,7 +293,7 @@ func (c *checker) apply(k int, sw *Sweep) {
 			comp.FailAt = math.Inf(1)
 			comp.Note = fmt.Sprintf("step sweep: the best bound, %.2g at h = %.2g, is too wide to resolve the claim (every step is dominated by rounding or curvature)", sw.Bound, comp.Step)
 		}
-		return
+		return nil
 	}
 	n := len(sw.Steps) - 1
 	comp.Status = Undecided
@@ -306,6 +305,7 @@ func (c *checker) apply(k int, sw *Sweep) {
 	if !finite(comp.Estimate) || !finite(comp.Claimed) || !finite(c.main.f0) {
 		comp.Status = NonFinite
 	}
+	return nil
 }
 
 // applyBracket judges a component at a kink when the pieces are unknown:
@@ -356,53 +356,93 @@ func (c *checker) applyBracket(k int, sw *Sweep, j int) {
 // both levels. If neither side stays on x's piece at any two consecutive
 // levels (several kinks meet at x, and the model's convention picks a
 // derivative no one-sided difference shows), the component is Undecided.
-func (c *checker) applyOwnPiece(k int, sw *Sweep) {
+//
+// Where the problem says that x's piece depends on the order of
+// evaluation at the claim's precision (Problem.Ambiguous: a pre-activation
+// within rounding of its kink), a correct claim may be the derivative of
+// either side: it is a Kink if it agrees with the side of x's own piece,
+// and Undecided otherwise, never failed — a claim that agrees with the
+// other side is right if its evaluation put x there and wrong if it
+// dropped a derivative, and nothing here tells the two apart.
+func (c *checker) applyOwnPiece(k int, sw *Sweep) error {
 	comp := &c.comps[k]
-	best, bestTol, side := -1, math.Inf(1), 0
+	amb, err := c.isAmbiguous()
+	if err != nil {
+		return err
+	}
 	sides := [2][]float64{sw.Left, sw.Right}
-	for j := 0; j+1 < len(sw.Steps); j++ {
-		for s, cross := range [2][]bool{sw.crossL, sw.crossR} {
-			d := sides[s]
+	crosses := [2][]bool{sw.crossL, sw.crossR}
+	// best[s] is side s's level with the least bound, on x's piece (or, for
+	// an ambiguous piece, on either).
+	var best [2]int
+	var bestTol [2]float64
+	for s := range 2 {
+		best[s], bestTol[s] = -1, math.Inf(1)
+		d, cross := sides[s], crosses[s]
+		if amb {
+			cross = make([]bool, len(d)) // either piece will do
+		}
+		for j := 0; j+1 < len(sw.Steps); j++ {
 			if cross[j] || cross[j+1] || !finite(d[j]) || !finite(d[j+1]) {
 				continue
 			}
 			r0 := oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
 			r1 := oneSidedRound(c.sig(sw.fmag[j+1]), sw.Steps[j+1])
 			tol := 3*math.Abs(d[j]-d[j+1]) + 2*r0 + 2*r1
-			if tol < bestTol && c.oneSidedConsistent(sw, cross, d, j, tol) {
-				best, bestTol, side = j, tol, s
+			if tol < bestTol[s] && c.oneSidedConsistent(sw, cross, d, j, tol) {
+				best[s], bestTol[s] = j, tol
 			}
 		}
 	}
 	n := len(sw.Steps) - 1
 	comp.Left, comp.Right = sw.Left[n], sw.Right[n]
-	if best < 0 {
+	undecided := func(note string) {
 		comp.Status = Undecided
-		comp.Step, comp.Estimate = sw.Steps[n], sides[side][n]
 		comp.Bound, comp.Floor, comp.FailAt = math.Inf(1), math.Inf(1), math.Inf(1)
-		comp.Note = "kink: neither side of x stays on x's piece (several kinks meet at x): no one-sided derivative to compare with"
+		comp.Note = note
 		if !finite(comp.Claimed) || !finite(c.main.f0) {
 			comp.Status = NonFinite
 		}
-		return
 	}
-	d := sides[side]
-	j := c.decide(k, d[best], bound{bestTol, bestTol}, c.allow(k))
-	comp.Step, comp.Left, comp.Right = sw.Steps[best], sw.Left[best], sw.Right[best]
-	name := [2]string{"left", "right"}[side]
+	if best[0] < 0 && best[1] < 0 {
+		comp.Step, comp.Estimate = sw.Steps[n], sw.Left[n]
+		undecided("kink: neither side of x stays on x's piece (several kinks meet at x): no one-sided derivative to compare with")
+		return nil
+	}
+	names := [2]string{"left", "right"}
+	// The side to judge by: the one that agrees, else the tighter one.
+	var js [2]judgement
+	side := -1
+	for s := range 2 {
+		if best[s] < 0 {
+			continue
+		}
+		js[s] = judge(comp.Claimed, sides[s][best[s]], bound{bestTol[s], bestTol[s]}, c.allow(k), &c.s)
+		if side < 0 || js[s].status == Pass && js[side].status != Pass || js[s].status == js[side].status && bestTol[s] < bestTol[side] {
+			side = s
+		}
+	}
+	j := c.decide(k, sides[side][best[side]], bound{bestTol[side], bestTol[side]}, c.allow(k))
+	comp.Step, comp.Left, comp.Right = sw.Steps[best[side]], sw.Left[best[side]], sw.Right[best[side]]
+	name := names[side]
+	piece := "on x's own piece"
+
 	switch {
-	case j.status == Pass && !c.resolves(bestTol):
-		comp.Status = Undecided
-		comp.FailAt = math.Inf(1)
-		comp.Note = fmt.Sprintf("kink: the %s derivative, on x's own piece, has a bound %.2g too wide to resolve the claim", name, bestTol)
+	case j.status == Pass && !c.resolves(bestTol[side]):
+		undecided(fmt.Sprintf("kink: the %s derivative, %s, has a bound %.2g too wide to resolve the claim", name, piece, bestTol[side]))
+	case j.status == Pass && amb && crosses[side][best[side]]:
+		undecided(fmt.Sprintf("kink within the claim's rounding of x: the claim agrees with the %s derivative, on the other side of the kink from x's piece, which a correct evaluation in another order may take and a dropped derivative gives too", name))
 	case j.status == Pass:
 		comp.Status = Kink
-		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
+		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, %s, at h = %.2g", name, piece, comp.Step)
+	case j.status == Fail && amb:
+		undecided(fmt.Sprintf("kink within the claim's rounding of x: the claim agrees with neither one-sided derivative, and several pieces may meet there"))
 	case j.status == Fail:
 		comp.Note = fmt.Sprintf("kink, but disagrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
 	case j.status == Undecided:
-		comp.Note = fmt.Sprintf("kink: the gap to the %s derivative, on x's own piece, is one the claim's rounding could explain", name)
+		comp.Note = fmt.Sprintf("kink: the gap to the %s derivative, %s, is one the claim's rounding could explain", name, piece)
 	}
+	return nil
 }
 
 // oneSidedConsistent reports whether the one-sided difference d[j] with
