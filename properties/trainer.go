@@ -23,11 +23,19 @@ type recorder struct {
 }
 
 // update is one SetParams: the rows of the Gradient calls before it, and
-// the parameters it set.
+// the parameters it set; or one step of a [LoopOf] loop, with calls 0.
 type update struct {
 	rows  []int
 	calls int
 	theta []float64
+}
+
+// how says how an update was made, for a failure message.
+func (u update) how() string {
+	if u.calls == 0 {
+		return "one call of the loop's step"
+	}
+	return fmt.Sprintf("%d gradient calls", u.calls)
 }
 
 func (r *recorder) NumParams() int                         { return r.m.NumParams() }
@@ -49,7 +57,7 @@ func (r *recorder) stepped(b backprop.Batch, m backprop.Model) {
 	if b.Data != r.d {
 		r.foreign = true
 	}
-	r.updates = append(r.updates, update{rows: rowsOf(b), calls: 1, theta: m.ParamsTo(nil)})
+	r.updates = append(r.updates, update{rows: rowsOf(b), theta: m.ParamsTo(nil)})
 }
 
 func (r *recorder) SetParams(src []float64) {
@@ -95,8 +103,8 @@ func (c *instance) checkSteps(t *rapid.T, tol Tolerance, ts backprop.TrainSettin
 			c.fatalf(t, "%v: update %d of %d set the parameters without computing a gradient", settings(ts), k+1, len(ups))
 		}
 		if gap, ok := c.stepMismatch(t, tol, theta, ts.LearningRate, u.rows, u.theta); !ok {
-			c.fatalf(t, "%v: update %d of %d (rows %v, %d gradient calls) is not θ − η·g with g the mean gradient of its batch: %s",
-				settings(ts), k+1, len(ups), u.rows, u.calls, gap.describe(c, tol))
+			c.fatalf(t, "%v: update %d of %d (rows %v, %s) is not θ − η·g with g the mean gradient of its batch: %s",
+				settings(ts), k+1, len(ups), u.rows, u.how(), gap.describe(c, tol))
 		}
 		copy(theta, u.theta)
 	}
