@@ -32,23 +32,25 @@ func (m *datasetMean) Gradient(dst []float64, b backprop.Batch) (float64, error)
 	return c, nil
 }
 
-// recorder is a fuzz.TB that records whether the check failed.
-type recorder struct{ failed bool }
-
-func (r *recorder) Helper()               {}
-func (r *recorder) Errorf(string, ...any) { r.failed = true }
-func (r *recorder) Fatalf(string, ...any) { r.failed = true }
-
 // userTarget is the body of the README's fuzz target on the model m, with the
-// verdict recorded instead of failing a test.
-func userTarget(m backprop.Model, data []byte) bool {
+// verdict returned (fuzz.Verify) instead of failing a test: whether the
+// check fails the gradient.
+func userTarget(t *testing.T, m backprop.Model, data []byte) bool {
+	t.Helper()
 	src := fuzz.NewSource(data)
 	m.SetParams(src.Params(m.NumParams(), nil))
 	d := src.Dataset(1, 1, nil)
-	b := src.SubBatch(d)
-	var r recorder
-	fuzz.CheckGradient(&r, m, b, nil)
-	return r.failed
+	return verdict(t, m, src.SubBatch(d)) == fuzz.Fail
+}
+
+// verdict returns fuzz.Verify's verdict and fails t on an error.
+func verdict(t *testing.T, m backprop.Model, b backprop.Batch) fuzz.Verdict {
+	t.Helper()
+	v, _, err := fuzz.Verify(m, b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // TestDatasetMeanNeedsSubBatch shows why the README's target draws a
@@ -60,21 +62,19 @@ func TestDatasetMeanNeedsSubBatch(t *testing.T) {
 	// Parameters w = 1, b = 0.5; 2 samples (x, y) = (1, 0), (−1, 1); then the
 	// sub-batch: 1 sample, row 0.
 	data := []byte{0x00, 0x20, 0x00, 0x10, 0x01, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0xe0, 0x00, 0x20, 0x00, 0x00}
-	if !userTarget(&datasetMean{}, data) {
+	if !userTarget(t, &datasetMean{}, data) {
 		t.Error("the check passes the dataset-mean mistake on a sub-batch of one of two samples")
 	}
-	if userTarget(&line{}, data) {
+	if userTarget(t, &line{}, data) {
 		t.Error("the check fails the right model on the same input")
 	}
 	src := fuzz.NewSource(data)
 	m := &datasetMean{}
 	m.SetParams(src.Params(2, nil))
-	var r recorder
-	fuzz.CheckGradient(&r, m, backprop.All(src.Dataset(1, 1, nil)), nil)
-	if r.failed {
-		t.Error("on the whole dataset the dataset-mean mistake fails the check; it should be invisible there")
+	if v := verdict(t, m, backprop.All(src.Dataset(1, 1, nil))); v != fuzz.Pass {
+		t.Errorf("on the whole dataset the dataset-mean mistake gets %v; it should be invisible there", v)
 	}
-	if userTarget(&datasetMean{}, []byte{1, 2, 3}) {
+	if userTarget(t, &datasetMean{}, []byte{1, 2, 3}) {
 		t.Error("the target's seed {1, 2, 3} already shows the mistake: a fuzzing run would not need to find it")
 	}
 }
