@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 FUZZSMOKE ?= 5s
 
-.PHONY: test vet unit fuzz-smoke fuzz bench
+.PHONY: test vet unit fuzz-smoke fuzz bench properties-long
 
 test: vet unit fuzz-smoke
 
@@ -21,6 +21,15 @@ fuzz-smoke:
 
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
+
+# properties-long runs the long acceptance runs of the properties for
+# users' own loops and models (scripts/properties-long.sh): an accumulating
+# loop in the Accumulated mode at 1,000 checks for rapid seeds 1-10, the
+# README's ReLU MLP at 2,000 checks for seeds 1-20 (and its mutant failing
+# on each), the README's fuzz target finding the dataset-mean mistake in
+# 10 of 10 runs of 30 s. A few minutes on 2 cores; not part of make test.
+properties-long:
+	@scripts/properties-long.sh
 
 # bench runs our benchmarks and PyTorch's (../shared/peers, /usr/bin/python3
 # with torch) side by side and writes reports/cpu-vs-pytorch.md.

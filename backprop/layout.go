@@ -96,6 +96,27 @@ func (l Layout) Validate(n int) error {
 	return nil
 }
 
+// DenseLayout returns the layout of a stack of dense layers of the given
+// widths, input first: for each layer l, the weights Wˡ (sizes[l+1] rows of
+// sizes[l] columns, row-major) and then the biases bˡ, the order in which a
+// [Network] lays out its parameters. A user's model that keeps its
+// parameters in that order answers [Layouter] with it:
+//
+//	func (m *mlp) Layout() backprop.Layout { return backprop.DenseLayout(m.in, m.hidden, m.out) }
+//
+// It panics unless there are at least two sizes and every one is positive.
+func DenseLayout(sizes ...int) Layout {
+	if len(sizes) < 2 {
+		panic(fmt.Sprintf("backprop: DenseLayout: %d sizes; want an input and at least one layer", len(sizes)))
+	}
+	for i, n := range sizes {
+		if n <= 0 {
+			panic(fmt.Sprintf("backprop: DenseLayout: size %d is %d; want a positive width", i, n))
+		}
+	}
+	return denseLayout(sizes)
+}
+
 // denseLayout is the layout of a network with the given sizes: per layer,
 // the weights (out×in) then the biases.
 func denseLayout(sizes []int) Layout {

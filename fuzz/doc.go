@@ -7,8 +7,10 @@
 // integers in a range, moderate floats on a grid, or, through
 // [Source.Hostile], the values where float64 arithmetic breaks (NaN, ±Inf,
 // −0, subnormals, 1e308). [Source.Network], [Source.Params] and
-// [Source.Dataset] build a small network, a parameter vector and a batch
-// within [Limits], so that no input can make one case large or slow.
+// [Source.Dataset] build a small network, a parameter vector and a dataset
+// within [Limits], so that no input can make one case large or slow;
+// [Source.SubBatch] draws a batch of part of the dataset, on which a
+// gradient averaged over the dataset instead of the batch shows.
 //
 // # Checking a gradient
 //
@@ -44,7 +46,10 @@
 // `make fuzz` runs every target for FUZZTIME each, `make test` for
 // FUZZSMOKE each (scripts/fuzz.sh).
 //
-// One target sits behind a build tag, outside the passing suite:
+// Two targets sit behind a build tag, outside the passing suite:
 // FuzzGradientMutant (tag mutant) runs FuzzGradient's body on a mutant of
-// numgrad/zoo named by GRADCHECK_FUZZ_MUTANT, which the fuzzer must catch.
+// numgrad/zoo named by GRADCHECK_FUZZ_MUTANT, which the fuzzer must catch;
+// FuzzUserModelDatasetMean (tag mutant) is the README's target on a model
+// whose gradient is averaged over the dataset (scripts/fuzz-datasetmean.sh
+// times the find from an empty corpus).
 package fuzz

@@ -46,10 +46,11 @@ func FuzzUserModel(f *testing.F) {
 	f.Add([]byte{1, 2, 3})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src := fuzz.NewSource(data)
-		m := &line{}                                   // your backprop.Model
-		m.SetParams(src.Params(m.NumParams(), nil))    // parameters in [−4, 4)
-		d := src.Dataset(1, 1, nil)                    // 1 to 8 samples: 1 input, 1 target
-		fuzz.CheckGradient(t, m, backprop.All(d), nil) // fails t if a component is wrong
+		m := &line{}                                // your backprop.Model
+		m.SetParams(src.Params(m.NumParams(), nil)) // parameters in [−4, 4)
+		d := src.Dataset(1, 1, nil)                 // 1 to 8 samples: 1 input, 1 target
+		b := src.SubBatch(d)                        // 1 to N of them, in any order
+		fuzz.CheckGradient(t, m, b, nil)            // fails t if a component is wrong
 	})
 }
 

@@ -2,6 +2,7 @@ package properties
 
 import (
 	"fmt"
+	"slices"
 
 	"pgregory.net/rapid"
 
@@ -59,15 +60,31 @@ func BatchSizeRange(n, min, max int) *rapid.Generator[int] {
 // DefaultMaxEpochs bounds the epochs that [Training] draws.
 const DefaultMaxEpochs = 3
 
-// Training returns a generator of trainer settings for a dataset of n
-// samples: a mode, a batch size from [BatchSize](n), 1 to [DefaultMaxEpochs]
-// epochs, a learning rate from [RateRange](2^−20, 1) (the trainer takes only
-// η > 0), shuffling on or off with a seed, and drop-last on or off.
+// Training is a shorthand for [TrainingFrom](n, every mode: MiniBatch,
+// Online and FullBatch).
 func Training(n int) *rapid.Generator[backprop.TrainSettings] {
+	return TrainingFrom(n, allModes)
+}
+
+// TrainingFrom returns a generator of trainer settings for a dataset of n
+// samples: a mode from modes, a batch size from [BatchSize](n), 1 to
+// [DefaultMaxEpochs] epochs, a learning rate from [RateRange](2^−20, 1)
+// (the trainer takes only η > 0), shuffling on or off with a seed, and
+// drop-last on or off. Values shrink towards the first mode listed. It
+// panics unless n ≥ 1 and modes holds at least one mode backprop defines.
+func TrainingFrom(n int, modes []backprop.Mode) *rapid.Generator[backprop.TrainSettings] {
 	if n < 1 {
 		panic(fmt.Sprintf("properties: %d samples; want at least 1", n))
 	}
-	mode := rapid.SampledFrom([]backprop.Mode{backprop.MiniBatch, backprop.Online, backprop.FullBatch})
+	if len(modes) == 0 {
+		panic("properties: no mode to draw training settings from")
+	}
+	for _, m := range modes {
+		if m < backprop.MiniBatch || m > backprop.FullBatch {
+			panic(fmt.Sprintf("properties: %v is not a mode backprop defines", m))
+		}
+	}
+	mode := rapid.SampledFrom(slices.Clone(modes))
 	batch := BatchSize(n)
 	epochs := rapid.IntRange(1, DefaultMaxEpochs)
 	rate := RateRange(0x1p-20, 1)

@@ -25,8 +25,10 @@
 // Each property is a function of the test handle, the factory and optional
 // [Settings]; [Property.Prop] turns it into a func(*rapid.T) for
 // rapid.Check, rapid.MakeCheck and rapid.MakeFuzz. [Suite] runs all of
-// [Properties] as subtests. The handle is the concrete *rapid.T because
-// drawing from a rapid generator needs one.
+// [Properties] as subtests; [RunSuite] runs the same examples and returns
+// the [Results] instead of failing the test, for a test that expects a
+// failure. The handle is the concrete *rapid.T because drawing from a
+// rapid generator needs one.
 //
 // # What the model must do
 //
@@ -70,14 +72,22 @@
 //   - [MiniBatchOfN]: B ≥ N takes the full-batch step; [MiniBatchOfOne]:
 //     B = 1 takes the online steps;
 //   - [SeedOrder]: the same seed gives the same trajectory bit for bit,
-//     different seeds different orders.
+//     different seeds different orders; [EpochOrder]: different epochs
+//     different orders.
+//
+// They draw datasets of up to [Settings.MaxTrainSamples] samples (default
+// [DefaultMaxTrainSamples] = 40, above twice the default batch size) and
+// settings in the modes the trainer supports ([Settings.Modes]); a
+// property that compares a mode the trainer lacks is skipped.
 //
 // The trainer properties hand the trainer a wrapper of the model that
 // records its calls. The wrapper is a plain Model, not a Stepper, so each
 // update shows as Gradient calls followed by SetParams; the batches must
-// select rows of the dataset the trainer was given. Package zoo holds
-// trainers with one planted mistake each and shows which property kills
-// each one.
+// select rows of the dataset the trainer was given. A training loop over a
+// model type of the user's own, with the user's own step, goes in through
+// [LoopOf] instead: the loop takes its step as an argument, and each call
+// of it is one update. Package zoo holds trainers with one planted mistake
+// each and shows which property kills each one.
 //
 // # Tolerances
 //
@@ -92,6 +102,14 @@
 // model by an amount that depends on its conditioning, which a black-box
 // check cannot bound. Every bound adds 2⁻¹⁰²⁶ for roundings below the
 // normal range.
+//
+// An update is compared with θ − η·g bit for bit ([Bitwise]) unless
+// [Settings.Tolerance] or [Settings.Tolerances] say [Accumulated]: then a
+// trainer that sums the batch's one-sample gradients itself is allowed the
+// rounding of that sum, 2·γ_{B+2}·η·Σₛ|gₛᵢ|/B, and of its subtraction from
+// θ, around either θ − η·g or θ − η·(Σₛ gₛ)/B (see [Accumulated] for the
+// count of roundings). This needs no power of two: both sides are sums of
+// the same one-sample gradients, which the model computes on their own.
 //
 // # Generators
 //
@@ -112,5 +130,6 @@
 // netio), the parameters and dataset as Go literals for any other model.
 // rapid shrinks it first, to the fewest layers, units and samples that
 // still fail. [Falsify] runs a property on fixed examples without
-// shrinking, for reports outside go test.
+// shrinking, for reports outside go test, and [RunSuite] the whole suite on
+// rapid's own examples.
 package properties

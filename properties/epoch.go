@@ -1,7 +1,7 @@
 package properties
 
 import (
-	"math"
+	"fmt"
 	"slices"
 
 	"pgregory.net/rapid"
@@ -10,7 +10,8 @@ import (
 )
 
 // EpochUpdates checks the shape and arithmetic of training epochs against
-// [backprop.Schedule]'s semantics, for settings drawn by [Training]:
+// [backprop.Schedule]'s semantics, for settings drawn by [TrainingFrom]
+// the trainer's modes, on 1 to [Settings.MaxTrainSamples] samples:
 //
 //   - an epoch applies N updates online, 1 for full batch and ⌈N/B⌉
 //     mini-batch updates (⌊N/B⌋ with drop-last; with drop-last and B > N
@@ -20,15 +21,18 @@ import (
 //   - every sample is used exactly once per epoch (at most once with
 //     drop-last, ⌊N/B⌋·B of them), in dataset order unless shuffling;
 //   - each update is θ − η·g bit for bit, with g the model's gradient on the
-//     update's own batch, so the mean over its own size;
+//     update's own batch, so the mean over its own size (within the
+//     rounding of a sum of its one-sample gradients under [Accumulated]);
 //   - the history counts the updates and records the cost on the whole
-//     dataset before training and after each epoch, bit for bit.
+//     dataset before training and after each epoch, bit for bit (within
+//     the rounding of a mean of the one-sample costs under [Accumulated]).
 func EpochUpdates(t *rapid.T, f Factory, s *Settings) {
 	t.Helper()
 	set := s.withDefaults()
-	c := newInstance(t, f, samples(set.MaxSamples))
+	tol := set.toleranceOf("EpochUpdates")
+	c := newInstance(t, f, samples(set.MaxTrainSamples))
 	n := c.data.N
-	ts := Training(n).Draw(t, "training")
+	ts := TrainingFrom(n, set.Modes).Draw(t, "training")
 	sizes := epochSizes(n, ts)
 	r := c.train(t, set.Trainer, ts)
 	if len(sizes) == 0 {
@@ -66,23 +70,32 @@ func EpochUpdates(t *rapid.T, f Factory, s *Settings) {
 			c.fatalf(t, "%v: epoch %d uses some samples more than once: rows %v", settings(ts), e+1, used)
 		}
 	}
-	c.checkSteps(t, ts, r.updates)
+	c.checkSteps(t, tol, ts, r.updates)
 	if r.hist.Updates != len(r.updates) {
 		c.fatalf(t, "%v: the history counts %d updates; the trainer applied %d", settings(ts), r.hist.Updates, len(r.updates))
 	}
 	c.reset()
-	if want := c.cost(t, backprop.All(c.data)); math.Float64bits(r.hist.Initial) != math.Float64bits(want) {
-		c.fatalf(t, "%v: the history's initial cost is %v; the cost at θ₀ is %v", settings(ts), r.hist.Initial, want)
+	if want, bound, ok := c.costMismatch(t, tol, r.hist.Initial); !ok {
+		c.fatalf(t, "%v: the history's initial cost is %v; the cost at θ₀ is %v%s", settings(ts), r.hist.Initial, want, within(tol, bound))
 	}
 	if len(r.hist.Cost) != ts.Epochs {
 		c.fatalf(t, "%v: the history records %d costs for %d epochs", settings(ts), len(r.hist.Cost), ts.Epochs)
 	}
 	for e := range ts.Epochs {
 		c.Model.SetParams(r.updates[(e+1)*per-1].theta)
-		if want := c.cost(t, backprop.All(c.data)); math.Float64bits(r.hist.Cost[e]) != math.Float64bits(want) {
-			c.fatalf(t, "%v: the history's cost after epoch %d is %v; the cost at the parameters then is %v", settings(ts), e+1, r.hist.Cost[e], want)
+		if want, bound, ok := c.costMismatch(t, tol, r.hist.Cost[e]); !ok {
+			c.fatalf(t, "%v: the history's cost after epoch %d is %v; the cost at the parameters then is %v%s", settings(ts), e+1, r.hist.Cost[e], want, within(tol, bound))
 		}
 	}
+}
+
+// within prints the allowance of a failed comparison under tol: nothing
+// for Bitwise.
+func within(tol Tolerance, bound float64) string {
+	if tol == Bitwise {
+		return ""
+	}
+	return fmt.Sprintf(" (tolerance %.3g, %v)", bound, tol)
 }
 
 // epochSizes returns the batch sizes of one epoch of n samples: N ones

@@ -51,6 +51,23 @@ func TestSeedsFor(t *testing.T) {
 	}
 }
 
+// TestEpochsFor checks EpochOrder's number of epochs: with every sample
+// used it is seedsFor's; with m of n used the count of sequences is
+// n!/(n − m)!, e.g. 5·4·3 = 60 for 3 of 5, so 1 + ⌈64/log₂ 60⌉ = 12.
+func TestEpochsFor(t *testing.T) {
+	t.Parallel()
+	for n := 2; n <= 40; n++ {
+		if got, want := epochsFor(n, n), seedsFor(n); got != want {
+			t.Errorf("epochsFor(%d, %d) = %d, seedsFor(%d) = %d", n, n, got, n, want)
+		}
+	}
+	for _, tc := range []struct{ n, m, want int }{{5, 3, 12}, {2, 1, 65}, {40, 32, 2}, {3, 2, 26}} {
+		if got := epochsFor(tc.n, tc.m); got != tc.want {
+			t.Errorf("epochsFor(%d, %d) = %d, want %d", tc.n, tc.m, got, tc.want)
+		}
+	}
+}
+
 // TestRecorder checks that the recorder groups the Gradient calls of each
 // update and copies the parameters each SetParams sets.
 func TestRecorder(t *testing.T) {

@@ -87,4 +87,5 @@ func Example() {
 	// MiniBatchOfN         right model fails: false summing model fails: false
 	// MiniBatchOfOne       right model fails: false summing model fails: false
 	// SeedOrder            right model fails: false summing model fails: false
+	// EpochOrder           right model fails: false summing model fails: false
 }

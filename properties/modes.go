@@ -19,13 +19,21 @@ import (
 // u·(|η·Gᵢ| + |η·G′ᵢ| + |θᵢ| + |θ′ᵢ|), times 1 + 2⁻²⁰ for the terms in u².
 // Only the first update is compared in that case, because later ones start
 // from parameters that already differ.
+//
+// Under [Accumulated] each run's updates are checked on their own instead,
+// each within the rounding of a sum of its batch's one-sample gradients
+// (see [Accumulated]), after the same check of their rows: the two runs
+// need not take the same bits, since a trainer may sum a full batch and a
+// mini-batch by different code. It needs the modes FullBatch and MiniBatch.
 func MiniBatchOfN(t *rapid.T, f Factory, s *Settings) {
 	t.Helper()
 	set := s.withDefaults()
+	requireModes(t, "MiniBatchOfN", set)
+	tol := set.toleranceOf("MiniBatchOfN")
 	shuffle := rapid.Bool().Draw(t, "shuffle")
-	count := samples(set.MaxSamples)
-	if shuffle {
-		count = powersOfTwo(set.MaxSamples)
+	count := samples(set.MaxTrainSamples)
+	if shuffle && tol == Bitwise {
+		count = powersOfTwo(set.MaxTrainSamples)
 	}
 	c := newInstance(t, f, count)
 	n := c.data.N
@@ -36,7 +44,7 @@ func MiniBatchOfN(t *rapid.T, f Factory, s *Settings) {
 		Seed:         rapid.Uint64().Draw(t, "seed"),
 		Shuffle:      shuffle,
 	}
-	if shuffle {
+	if shuffle && tol == Bitwise {
 		full.Epochs = 1
 	}
 	mini := full
@@ -55,6 +63,22 @@ func MiniBatchOfN(t *rapid.T, f Factory, s *Settings) {
 		case len(r.updates) != full.Epochs:
 			c.fatalf(t, "%v: %d updates in %d epochs; want one per epoch", settings(r.ts), len(r.updates), full.Epochs)
 		}
+		shuffled := r.ts.Shuffle && r.ts.Mode == backprop.MiniBatch
+		for k, u := range r.updates {
+			used, want := u.rows, "every sample once, in dataset order"
+			if shuffled {
+				used, want = slices.Sorted(slices.Values(u.rows)), "every sample once"
+			}
+			if !slices.Equal(used, seq(n)) {
+				c.fatalf(t, "%v: the one batch of epoch %d of N = %d samples uses rows %v; want %s",
+					settings(r.ts), k+1, n, u.rows, want)
+			}
+		}
+	}
+	if tol == Accumulated {
+		c.checkSteps(t, tol, full, rf.updates)
+		c.checkSteps(t, tol, mini, rm.updates)
+		return
 	}
 	if !shuffle {
 		if i := firstBitDiff(rm.final, rf.final); i >= 0 {
@@ -62,10 +86,6 @@ func MiniBatchOfN(t *rapid.T, f Factory, s *Settings) {
 				mini.BatchSize, n, settings(mini), c.param(i), rm.final[i], rf.final[i])
 		}
 		return
-	}
-	used := slices.Sorted(slices.Values(rm.updates[0].rows))
-	if !slices.Equal(used, seq(n)) {
-		c.fatalf(t, "%v: the one mini-batch of B = %d ≥ N = %d uses rows %v; want every sample once", settings(mini), mini.BatchSize, n, rm.updates[0].rows)
 	}
 	c.reset()
 	per := perSample(t, c)
@@ -85,11 +105,16 @@ func MiniBatchOfN(t *rapid.T, f Factory, s *Settings) {
 
 // MiniBatchOfOne checks that mini-batch training with B = 1 takes the same
 // steps as online training with the same seed: the same samples in the same
-// order, and the same parameters after every update, bit for bit.
+// order, and the same parameters after every update, bit for bit. Under
+// [Accumulated] each run's updates are checked on their own instead, each
+// within the rounding of its one-sample step (see [Accumulated]). It needs
+// the modes Online and MiniBatch.
 func MiniBatchOfOne(t *rapid.T, f Factory, s *Settings) {
 	t.Helper()
 	set := s.withDefaults()
-	c := newInstance(t, f, samples(set.MaxSamples))
+	requireModes(t, "MiniBatchOfOne", set)
+	tol := set.toleranceOf("MiniBatchOfOne")
+	c := newInstance(t, f, samples(set.MaxTrainSamples))
 	online := backprop.TrainSettings{
 		Mode:         backprop.Online,
 		Epochs:       rapid.IntRange(1, DefaultMaxEpochs).Draw(t, "epochs"),
@@ -112,9 +137,21 @@ func MiniBatchOfOne(t *rapid.T, f Factory, s *Settings) {
 		if !slices.Equal(uo.rows, um.rows) {
 			c.fatalf(t, "update %d: online training uses rows %v, mini-batch with B = 1 rows %v (%v)", k+1, uo.rows, um.rows, settings(mini))
 		}
+		if tol != Bitwise {
+			continue
+		}
 		if i := firstBitDiff(uo.theta, um.theta); i >= 0 {
 			c.fatalf(t, "update %d: online training sets %s = %v, mini-batch with B = 1 sets %v (%v)", k+1, c.param(i), uo.theta[i], um.theta[i], settings(mini))
 		}
+	}
+	if tol == Accumulated {
+		for _, u := range ro.updates {
+			if len(u.rows) != 1 {
+				c.fatalf(t, "%v: an online update uses rows %v; want one sample", settings(online), u.rows)
+			}
+		}
+		c.checkSteps(t, tol, online, ro.updates)
+		c.checkSteps(t, tol, mini, rm.updates)
 	}
 }
 
@@ -124,14 +161,16 @@ func MiniBatchOfOne(t *rapid.T, f Factory, s *Settings) {
 // sample orders. For the second, one epoch is run with K seeds and not all
 // K orders may agree; K is the least number with (N!)^(K−1) ≥ 2⁶⁴, so that
 // a trainer drawing uniform permutations fails with probability below
-// 2⁻⁶⁴ (K = 65 for N = 2, 11 for N = 5, 2 from N = 21).
+// 2⁻⁶⁴ (K = 65 for N = 2, 11 for N = 5, 2 from N = 21). It draws the
+// shuffling modes the trainer supports, Online and MiniBatch, and needs one.
 func SeedOrder(t *rapid.T, f Factory, s *Settings) {
 	t.Helper()
 	set := s.withDefaults()
-	c := newInstance(t, f, rapid.IntRange(2, max(2, set.MaxSamples)))
+	requireModes(t, "SeedOrder", set)
+	c := newInstance(t, f, rapid.IntRange(2, max(2, set.MaxTrainSamples)))
 	n := c.data.N
 	ts := backprop.TrainSettings{
-		Mode:         rapid.SampledFrom([]backprop.Mode{backprop.Online, backprop.MiniBatch}).Draw(t, "mode"),
+		Mode:         rapid.SampledFrom(set.supported(backprop.Online, backprop.MiniBatch)).Draw(t, "mode"),
 		BatchSize:    BatchSize(n).Draw(t, "B"),
 		Epochs:       rapid.IntRange(1, DefaultMaxEpochs).Draw(t, "epochs"),
 		LearningRate: positiveRate.Draw(t, "η"),

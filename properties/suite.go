@@ -3,7 +3,6 @@ package properties
 import (
 	"fmt"
 	"reflect"
-	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -32,6 +31,7 @@ var Properties = []Property{
 	{Name: "MiniBatchOfN", Trainer: true, Check: MiniBatchOfN},
 	{Name: "MiniBatchOfOne", Trainer: true, Check: MiniBatchOfOne},
 	{Name: "SeedOrder", Trainer: true, Check: SeedOrder},
+	{Name: "EpochOrder", Trainer: true, Check: EpochOrder},
 }
 
 // Prop returns p's check on f and s as a rapid property, for rapid.Check,
@@ -42,16 +42,14 @@ func (p Property) Prop(f Factory, s *Settings) func(*rapid.T) {
 
 // Suite runs every property on models from f as a subtest of t, each with
 // rapid's number of checks (-rapid.checks, default 100), except those that
-// s.Skip names, which are reported as skipped.
+// do not run under s ([Property.Skipped]: named by s.Skip, or needing a
+// batch mode that s.Modes leaves out), which are reported as skipped.
+// [RunSuite] runs the same examples and returns the outcomes instead.
 func Suite(t *testing.T, f Factory, s *Settings) {
 	t.Helper()
-	var skip []string
-	if s != nil {
-		skip = s.Skip
-	}
 	for _, p := range Properties {
-		if slices.Contains(skip, p.Name) {
-			t.Run(p.Name, func(t *testing.T) { t.Skip("skipped by Settings.Skip") })
+		if why := p.Skipped(s); why != "" {
+			t.Run(p.Name, func(t *testing.T) { t.Skip(why) })
 			continue
 		}
 		t.Run(p.Name, rapid.MakeCheck(p.Prop(f, s)))

@@ -22,11 +22,14 @@ func drawBatch(t *rapid.T, c *instance) backprop.Batch {
 // sets θ to θ − η·g bit for bit, where g is the model's own gradient on the
 // batch and η·g is rounded before the subtraction (as [backprop.Update]
 // does). A model that is a [backprop.Stepper] is checked through its own
-// Step. On the way it checks that Gradient gives the same bits twice and
+// Step; under [Accumulated] that Step may sum the batch's one-sample
+// gradients itself, and the update is compared within the rounding of that
+// sum. On the way it checks that Gradient gives the same bits twice and
 // leaves the parameters alone.
 func UpdateExact(t *rapid.T, f Factory, s *Settings) {
 	t.Helper()
 	set := s.withDefaults()
+	tol := set.toleranceOf("UpdateExact")
 	c := newInstance(t, f, samples(set.MaxSamples))
 	b := drawBatch(t, c)
 	eta := Rate().Draw(t, "η")
@@ -42,6 +45,12 @@ func UpdateExact(t *rapid.T, f Factory, s *Settings) {
 		c.fatalf(t, "Step(η = %v, rows %v): %v", eta, b.Rows, err)
 	}
 	got := c.Model.ParamsTo(nil)
+	if tol == Accumulated {
+		if gap, ok := c.stepMismatch(t, tol, c.theta0, eta, b.Rows, got); !ok {
+			c.fatalf(t, "one update with η = %v on rows %v is not w − η·g: %s", eta, b.Rows, gap.describe(c, tol))
+		}
+		return
+	}
 	want := slices.Clone(c.theta0)
 	backprop.Update(want, eta, g)
 	if i := firstBitDiff(got, want); i >= 0 {
@@ -79,10 +88,13 @@ func ZeroRate(t *rapid.T, f Factory, s *Settings) {
 // s = fl(w − fl(w − fl(η·g))) differs from fl(η·g) by at most
 // u·(|w| + 4|η·g|) to first order (one rounding of each of the three
 // operations and of the reference product); the check allows that times
-// 1 + 2⁻²⁰ for the terms in u², plus the underflow floor.
+// 1 + 2⁻²⁰ for the terms in u², plus the underflow floor. Under
+// [Accumulated] each of the two updates is compared with θ − η·g as
+// [UpdateExact] compares it in that mode.
 func LinearRate(t *rapid.T, f Factory, s *Settings) {
 	t.Helper()
 	set := s.withDefaults()
+	tol := set.toleranceOf("LinearRate")
 	c := newInstance(t, f, samples(set.MaxSamples))
 	b := drawBatch(t, c)
 	eta1 := RateRange(0x1p-30, 1).Draw(t, "η₁")
@@ -94,6 +106,12 @@ func LinearRate(t *rapid.T, f Factory, s *Settings) {
 			c.fatalf(t, "Step(η = %v, rows %v): %v", eta, b.Rows, err)
 		}
 		got := c.Model.ParamsTo(nil)
+		if tol == Accumulated {
+			if gap, ok := c.stepMismatch(t, tol, c.theta0, eta, b.Rows, got); !ok {
+				c.fatalf(t, "the step is not η·g: with η = %v (η₁ = %v, η₂ = %v) on rows %v, %s", eta, eta1, eta1*factor, b.Rows, gap.describe(c, tol))
+			}
+			continue
+		}
 		for i, w := range c.theta0 {
 			step, want := w-got[i], float64(eta*g[i])
 			bound := unitRoundoff*(math.Abs(w)+4*math.Abs(want))*(1+0x1p-20) + underflowFloor

@@ -21,6 +21,8 @@ const (
 	onlineInBatch      // one update per sample within each batch
 	seedIgnored        // shuffling from a fixed seed
 	repeatAndSkip      // the epoch's last sample replaced by its first
+	reseedEpoch        // the shuffler seeded afresh at every epoch
+	fullAsMini         // a full batch run as unshuffled mini-batches of the default size
 )
 
 // trainer returns the trainer with flaw fl: backprop.Train's semantics
@@ -63,7 +65,14 @@ func trainer(fl flaw) properties.Trainer {
 		g := make([]float64, len(theta))
 		acc := make([]float64, len(theta))
 		for e := 1; e <= t.Epochs; e++ {
-			batches := backprop.Schedule(d.N, &t, rng)
+			if fl == reseedEpoch {
+				rng = backprop.NewShuffler(seed)
+			}
+			sched := t
+			if fl == fullAsMini && t.Mode == backprop.FullBatch {
+				sched.Mode, sched.BatchSize, sched.Shuffle, sched.DropLast = backprop.MiniBatch, backprop.DefaultBatchSize, false, false
+			}
+			batches := backprop.Schedule(d.N, &sched, rng)
 			if len(batches) == 0 {
 				return h, errors.New("train: no batch in an epoch: fewer samples than the batch size and DropLast set")
 			}

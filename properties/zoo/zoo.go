@@ -26,6 +26,8 @@ var mutants = []Mutant{
 	{"online-in-batch", "the weights are updated after every sample inside a batch (online semantics in batch mode)", trainer(onlineInBatch)},
 	{"seed-ignored", "shuffling ignores the seed and always draws the same orders", trainer(seedIgnored)},
 	{"repeat-skip", "an epoch uses its first sample twice and skips its last", trainer(repeatAndSkip)},
+	{"reseed-epoch", "the shuffler is seeded afresh at every epoch, so every epoch takes the same order", trainer(reseedEpoch)},
+	{"full-as-mini", "a full batch is run as mini-batches of the default size, 16", trainer(fullAsMini)},
 }
 
 // Mutants returns every mutant trainer, in a fixed order.
@@ -39,6 +41,10 @@ type Settings struct {
 	// Examples is the number of examples each property tries on each
 	// mutant (default 200): the seeds 0 … Examples−1 of properties.Falsify.
 	Examples int
+	// Properties are the settings of the properties (nil: every default);
+	// the Trainer field is each mutant's. Under properties.Accumulated,
+	// say, the mutants must still be killed.
+	Properties *properties.Settings
 }
 
 // Result is the verdict on one mutant.
@@ -72,15 +78,20 @@ func run(ms []Mutant, s *Settings) []Result {
 	if s != nil && s.Examples > 0 {
 		n = s.Examples
 	}
+	var base properties.Settings
+	if s != nil && s.Properties != nil {
+		base = *s.Properties
+	}
 	var out []Result
 	for _, m := range ms {
 		r := Result{Mutant: m.Name, Bug: m.Bug}
-		set := &properties.Settings{Trainer: m.Train}
+		set := base
+		set.Trainer = m.Train
 		for _, p := range properties.Properties {
-			if !p.Trainer {
+			if !p.Trainer || p.Skipped(&set) != "" {
 				continue
 			}
-			seed, msg, failed := properties.Falsify(p.Prop(f, set), n)
+			seed, msg, failed := properties.Falsify(p.Prop(f, &set), n)
 			if !failed {
 				continue
 			}
