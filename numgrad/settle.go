@@ -154,7 +154,7 @@ func (c *checker) sweepStencil(ks []int) error {
 		var live []int // positions in ks still sweeping
 		for a := range ks {
 			sw := sws[a]
-			if m := len(sw.Steps); m >= sweepLevels && (!sw.Crossing[m-2] || sw.Crossing[m-1]) {
+			if len(sw.Steps) >= sweepLevels && !sw.extend() {
 				continue
 			}
 			if !(Step(c.x[c.idx[ks[a]]], cstep) > 0) {

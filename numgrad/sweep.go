@@ -3,6 +3,7 @@ package numgrad
 import (
 	"fmt"
 	"math"
+	"math/bits"
 
 	"github.com/gradcheck/gradcheck/backprop"
 )
@@ -93,11 +94,12 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	sw := &Sweep{Index: i, Loc: c.comps[k].Loc, Claimed: c.comps[k].Claimed, Best: -1, Bound: math.Inf(1), pieces: c.pieces}
 	cstep := sweepFirst
 	// The ladder has sweepLevels steps; where only its smallest step stays
-	// clear of a kink (the kink lies just above it), it goes on by up to
-	// sweepExtra steps, so that a pair of steps below the kink measures the
-	// truncation error of a steep f rather than assuming it is small.
+	// clear of a kink on one side (the kink lies just above it there), it
+	// goes on by up to sweepExtra steps, so that a pair of steps below the
+	// kink measures the truncation error of a steep f rather than assuming
+	// it is small.
 	for lvl := 0; lvl < sweepLevels+sweepExtra; lvl++ {
-		if n := len(sw.Steps); n >= sweepLevels && (!sw.Crossing[n-2] || sw.Crossing[n-1]) {
+		if len(sw.Steps) >= sweepLevels && !sw.extend() {
 			break
 		}
 		h := Step(xi, cstep)
@@ -127,6 +129,14 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	}
 	c.bestLevel(sw)
 	return sw, nil
+}
+
+// extend reports whether the sweep should take one more, smaller step: on
+// some side its smallest step stays on x's piece and the one before does
+// not.
+func (sw *Sweep) extend() bool {
+	n := len(sw.Steps)
+	return !sw.crossL[n-1] && sw.crossL[n-2] || !sw.crossR[n-1] && sw.crossR[n-2]
 }
 
 // r returns the rounding bound of level j's central difference.
@@ -370,31 +380,42 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) error {
 	if err != nil {
 		return err
 	}
+	sigs, err := c.sideSignatures(k, sw)
+	if err != nil {
+		return err
+	}
+	n := len(sw.Steps) - 1
 	sides := [2][]float64{sw.Left, sw.Right}
-	crosses := [2][]bool{sw.crossL, sw.crossR}
-	// best[s] is side s's level with the least bound, on x's piece (or, for
-	// an ambiguous piece, on either).
+	// Side s's adjacent piece is the one its smallest step reaches; its
+	// levels on that piece estimate that piece's slope. It is x's own piece
+	// when the signatures agree.
+	var own [2]bool
 	var best [2]int
 	var bestTol [2]float64
 	for s := range 2 {
+		adj := sigs[s][n]
+		own[s] = adj == string(c.main.sig0)
 		best[s], bestTol[s] = -1, math.Inf(1)
-		d, cross := sides[s], crosses[s]
-		if amb {
-			cross = make([]bool, len(d)) // either piece will do
+		if !own[s] && !amb {
+			continue
+		}
+		d := sides[s]
+		off := make([]bool, len(d)) // levels on another piece than adj
+		for j := range d {
+			off[j] = sigs[s][j] != adj
 		}
 		for j := 0; j+1 < len(sw.Steps); j++ {
-			if cross[j] || cross[j+1] || !finite(d[j]) || !finite(d[j+1]) {
+			if off[j] || off[j+1] || !finite(d[j]) || !finite(d[j+1]) {
 				continue
 			}
 			r0 := oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
 			r1 := oneSidedRound(c.sig(sw.fmag[j+1]), sw.Steps[j+1])
 			tol := 3*math.Abs(d[j]-d[j+1]) + 2*r0 + 2*r1
-			if tol < bestTol[s] && c.oneSidedConsistent(sw, cross, d, j, tol) {
+			if tol < bestTol[s] && c.oneSidedConsistent(sw, off, d, j, tol) {
 				best[s], bestTol[s] = j, tol
 			}
 		}
 	}
-	n := len(sw.Steps) - 1
 	comp.Left, comp.Right = sw.Left[n], sw.Right[n]
 	undecided := func(note string) {
 		comp.Status = Undecided
@@ -410,39 +431,87 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) error {
 		return nil
 	}
 	names := [2]string{"left", "right"}
-	// The side to judge by: the one that agrees, else the tighter one.
-	var js [2]judgement
+	// The side to judge by: the one that agrees (x's own piece first),
+	// else the tighter one.
+	rank := func(s int) int {
+		st := judge(comp.Claimed, sides[s][best[s]], bound{bestTol[s], bestTol[s]}, c.allow(k), &c.s).status
+		r := 0
+		if st == Pass {
+			r = 2
+		}
+		if own[s] {
+			r++
+		}
+		return r
+	}
 	side := -1
 	for s := range 2 {
 		if best[s] < 0 {
 			continue
 		}
-		js[s] = judge(comp.Claimed, sides[s][best[s]], bound{bestTol[s], bestTol[s]}, c.allow(k), &c.s)
-		if side < 0 || js[s].status == Pass && js[side].status != Pass || js[s].status == js[side].status && bestTol[s] < bestTol[side] {
+		if side < 0 || rank(s) > rank(side) || rank(s) == rank(side) && bestTol[s] < bestTol[side] {
 			side = s
 		}
 	}
 	j := c.decide(k, sides[side][best[side]], bound{bestTol[side], bestTol[side]}, c.allow(k))
 	comp.Step, comp.Left, comp.Right = sw.Steps[best[side]], sw.Left[best[side]], sw.Right[best[side]]
 	name := names[side]
-	piece := "on x's own piece"
-
 	switch {
 	case j.status == Pass && !c.resolves(bestTol[side]):
-		undecided(fmt.Sprintf("kink: the %s derivative, %s, has a bound %.2g too wide to resolve the claim", name, piece, bestTol[side]))
-	case j.status == Pass && amb && crosses[side][best[side]]:
+		undecided(fmt.Sprintf("kink: the %s derivative has a bound %.2g too wide to resolve the claim", name, bestTol[side]))
+	case j.status == Pass && !own[side]:
 		undecided(fmt.Sprintf("kink within the claim's rounding of x: the claim agrees with the %s derivative, on the other side of the kink from x's piece, which a correct evaluation in another order may take and a dropped derivative gives too", name))
 	case j.status == Pass:
 		comp.Status = Kink
-		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, %s, at h = %.2g", name, piece, comp.Step)
+		comp.Note = fmt.Sprintf("kink: agrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
+	case j.status == Fail && amb && kinks(sigs, c.main.sig0) > 1:
+		undecided("kink within the claim's rounding of x: the claim agrees with neither one-sided derivative, and several pieces meet there")
 	case j.status == Fail && amb:
-		undecided(fmt.Sprintf("kink within the claim's rounding of x: the claim agrees with neither one-sided derivative, and several pieces may meet there"))
+		comp.Note = fmt.Sprintf("kink within the claim's rounding of x, but the claim agrees with neither one-sided derivative of the single kink there (the %s one at h = %.2g is nearest)", name, comp.Step)
 	case j.status == Fail:
 		comp.Note = fmt.Sprintf("kink, but disagrees with the %s derivative, on x's own piece, at h = %.2g", name, comp.Step)
 	case j.status == Undecided:
-		comp.Note = fmt.Sprintf("kink: the gap to the %s derivative, %s, is one the claim's rounding could explain", name, piece)
+		comp.Note = fmt.Sprintf("kink: the gap to the %s derivative is one the claim's rounding could explain", name)
 	}
 	return nil
+}
+
+// sideSignatures returns the piece signature at x − h_j (side 0) and
+// x + h_j (side 1) for every level j of sw, evaluated anew on the main
+// worker (a sweep from a fast stencil knows only whether each crosses).
+func (c *checker) sideSignatures(k int, sw *Sweep) ([2][]string, error) {
+	i := c.idx[k]
+	var out [2][]string
+	for s, sign := range []float64{-1, 1} {
+		out[s] = make([]string, len(sw.Steps))
+		for j, h := range sw.Steps {
+			if _, _, err := c.main.at(i, c.x[i]+sign*h); err != nil {
+				return out, err
+			}
+			out[s][j] = string(c.main.sig)
+		}
+	}
+	return out, nil
+}
+
+// kinks returns the number of places (units and samples) in which the
+// pieces that the smallest steps reach on either side differ from x's
+// piece sig0: the number of kinks that meet at x along the coordinate, both
+// sides together (two kinks, one on each side, leave x on a piece neither
+// side shows).
+func kinks(sigs [2][]string, sig0 []byte) int {
+	n := len(sigs[0]) - 1
+	d := 0
+	for b := range sig0 {
+		var u byte
+		for s := range 2 {
+			if b < len(sigs[s][n]) {
+				u |= sigs[s][n][b] ^ sig0[b]
+			}
+		}
+		d += bits.OnesCount8(u)
+	}
+	return d
 }
 
 // oneSidedConsistent reports whether the one-sided difference d[j] with

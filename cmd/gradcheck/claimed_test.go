@@ -68,7 +68,7 @@ func TestCheckClaimedBinary(t *testing.T) {
 	for _, f := range fixtures {
 		base := []string{"check", "--model", f.Path(f.Model), "--data", f.Path(f.Data), "--claimed"}
 		cases = append(cases, testCase{name: f.Name + "/right", args: append(base, f.Path(f.Grad)), code: 0,
-			out: []string{"claimed loss", ": right (ours", "claim: RIGHT (loss and gradient)"}})
+			out: []string{"claimed loss", ": pass (ours", "claim: RIGHT (loss and gradient)"}})
 		for _, p := range f.Planted {
 			tc := testCase{name: f.Name + "/" + p.Kind, args: append(base, f.Path(p.File)), code: 1, out: []string{p.Cause}}
 			if where := p.Where(); where != "" {
@@ -202,7 +202,7 @@ func TestCheckClaimedJSON(t *testing.T) {
 		var r struct {
 			OK   bool `json:"ok"`
 			Loss struct {
-				Verdict string `json:"verdict"`
+				Status string `json:"status"`
 			} `json:"loss"`
 			Gradient struct {
 				Located struct {
@@ -214,8 +214,8 @@ func TestCheckClaimedJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("%s: %v:\n%s", p.Kind, err, out)
 		}
-		if r.OK || r.Loss.Verdict != "right" || r.Gradient.Located.Layer != *p.Layer || r.Gradient.Located.Group != *p.Group {
-			t.Errorf("%s: ok %v, loss %q, located layer %d %s; want layer %d %s", p.Kind, r.OK, r.Loss.Verdict, r.Gradient.Located.Layer, r.Gradient.Located.Group, *p.Layer, *p.Group)
+		if r.OK || r.Loss.Status != "pass" || r.Gradient.Located.Layer != *p.Layer || r.Gradient.Located.Group != *p.Group {
+			t.Errorf("%s: ok %v, loss %q, located layer %d %s; want layer %d %s", p.Kind, r.OK, r.Loss.Status, r.Gradient.Located.Layer, r.Gradient.Located.Group, *p.Layer, *p.Group)
 		}
 	}
 }
