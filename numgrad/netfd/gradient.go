@@ -160,8 +160,7 @@ type state struct {
 	z, a  [][]float64 // per layer: B×n_l
 	t     [][]float64 // per sigmoid layer: e^{−|z|} (see shiftedSigmoid)
 	y     [][]float64 // per sample: targets
-	// Per kinked layer: its kernels (kink.go), nil for the others.
-	rankOne, apply []kinkFunc
+	kinks []*kernels // per layer: a kinked layer's kernels (kink.go), nil for the others
 	want           []bool // the parameters to evaluate; nil: all
 	cross          bool   // whether to detect crossings (kinked network, cross wanted)
 }
@@ -188,8 +187,7 @@ func newState(net *backprop.Network, b backprop.Batch) (*state, error) {
 			}
 		}
 		st.t = append(st.t, t)
-		r, a := kinkKernels(cfg.Activations[l])
-		st.rankOne, st.apply = append(st.rankOne, r), append(st.apply, a)
+		st.kinks = append(st.kinks, kinkKernels(cfg.Activations[l]))
 	}
 	for i := range st.B {
 		x, y := b.Sample(i)
@@ -260,6 +258,7 @@ type worker struct {
 	costs [][2]float64 // per perturbation of a chunk: C(θ + h e_i), C(θ − h e_i)
 	xr    []bool       // per row: some kinked pre-activation crossed 0
 	xs    []uint8      // per perturbation of a chunk: its crossing bits
+	safe  []float64    // per sample: the rank-one layer's safeRadius
 	out   []backprop.Real
 }
 
@@ -306,6 +305,12 @@ func (w *worker) unit(emit func(i int, cp, cm, h float64, x uint8), l, j int, st
 		w.col = grow(w.col, next)
 		for k := range next {
 			w.col[k] = w.w[l+1][k*out+j]
+		}
+		if w.cross && w.kinks[l+1] != nil {
+			w.safe = grow(w.safe, w.B)
+			for s := range w.B {
+				w.safe[s] = safeRadius(w.z[l+1][s*next:(s+1)*next], w.col)
+			}
 		}
 	}
 	per := max(1, chunkElems/(2*w.B*width))
@@ -401,17 +406,20 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 		next := w.sizes[l+2]
 		width = next
 		cur = w.grow(0, rows*next)
-		act, kinked := w.cfg.Activations[l+1], w.rankOne[l+1]
+		act, kinks := w.cfg.Activations[l+1], w.kinks[l+1]
 		for r := range rows {
 			s, d := r%B, delta[r]
 			row, z := cur[r*next:(r+1)*next], w.z[l+1][s*next:(s+1)*next]
 			switch {
 			case act == backprop.Sigmoid:
 				shiftedSigmoid(row, z, w.t[l+1][s*next:(s+1)*next], w.col, d)
-			case kinked != nil:
-				if kinked(row, z, w.col, d) {
+			case kinks != nil && w.cross && !(math.Abs(d) < w.safe[s]):
+				if kinks.rankOne(row, z, w.col, d) {
 					xr[r] = true
 				}
+			case kinks != nil:
+				// No crossing wanted, or none possible (safeRadius).
+				kinks.rankOneFast(row, z, w.col, d)
 			default:
 				for k, zk := range z {
 					row[k] = zk + w.col[k]*d
@@ -429,16 +437,19 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 			}
 			blas64.Gemm(blas.NoTrans, blas.Trans, 1,
 				general(rows, kin, cur), general(kout, kin, w.w[k]), 1, general(rows, kout, nxt))
-			if apply := w.apply[k]; apply != nil {
+			if kinks := w.kinks[k]; kinks != nil && w.cross {
 				// Row by row against the unperturbed pass's zᵏ: the
 				// chunk is at most chunkElems, in cache since the
-				// product wrote it.
+				// product wrote it, and the comparison is small next
+				// to the product's n_k multiply-adds an element.
 				for r := range rows {
 					s := r % B
-					if apply(nxt[r*kout:(r+1)*kout], w.z[k][s*kout:(s+1)*kout], nil, 0) {
+					if kinks.apply(nxt[r*kout:(r+1)*kout], w.z[k][s*kout:(s+1)*kout]) {
 						xr[r] = true
 					}
 				}
+			} else if kinks != nil {
+				kinks.applyFast(nxt)
 			} else {
 				w.cfg.Activations[k].ApplyTo(nxt, nxt)
 			}
