@@ -160,9 +160,9 @@ type state struct {
 	z, a  [][]float64 // per layer: B×n_l
 	t     [][]float64 // per sigmoid layer: e^{−|z|} (see shiftedSigmoid)
 	y     [][]float64 // per sample: targets
-	kinks []*kernels // per layer: a kinked layer's kernels (kink.go), nil for the others
-	want           []bool // the parameters to evaluate; nil: all
-	cross          bool   // whether to detect crossings (kinked network, cross wanted)
+	kinks []*kernels  // per layer: a kinked layer's kernels (kink.go), nil for the others
+	want  []bool      // the parameters to evaluate; nil: all
+	cross bool        // whether to detect crossings (kinked network, cross wanted)
 }
 
 func newState(net *backprop.Network, b backprop.Batch) (*state, error) {

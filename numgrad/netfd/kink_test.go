@@ -44,7 +44,9 @@ func TestKinkKernels(t *testing.T) {
 func checkKink(t *testing.T, a backprop.Activation, kernel string, z0, v, got, fast float64, crossed bool) {
 	t.Helper()
 	want := a.Apply(v)
-	same := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) || math.IsNaN(x) && math.IsNaN(y) }
+	same := func(x, y float64) bool {
+		return math.Float64bits(x) == math.Float64bits(y) || math.IsNaN(x) && math.IsNaN(y)
+	}
 	if !same(got, want) || !same(fast, want) {
 		t.Errorf("%v %s(z0 %v, z %v): %v (fast %v), Apply gives %v", a, kernel, z0, v, got, fast, want)
 	}
