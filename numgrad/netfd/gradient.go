@@ -259,7 +259,6 @@ type worker struct {
 	xr    []bool       // per row: some kinked pre-activation crossed 0
 	xs    []uint8      // per perturbation of a chunk: its crossing bits
 	safe  []float64    // per sample: the rank-one layer's safeRadius
-	out   []backprop.Real
 }
 
 func (st *state) newWorker() *worker { return &worker{state: st} }
@@ -489,11 +488,7 @@ func (st *state) offsets(l, j int) (weight, bias int) {
 }
 
 func (w *worker) sampleError(a []float64, y []float64) float64 {
-	w.out = w.out[:0]
-	for _, v := range a {
-		w.out = append(w.out, backprop.Real(v))
-	}
-	return float64(backprop.SampleError(w.cfg.Loss, w.out, y))
+	return sampleError(w.cfg.Loss, a, y)
 }
 
 func (w *worker) grow(i, n int) []float64 {
