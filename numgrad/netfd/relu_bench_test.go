@@ -34,8 +34,12 @@ func loadReLU256(b *testing.B) (*backprop.Network, backprop.Batch) {
 // without and with the crossing bits, and on 1,000 random parameters (with
 // the crossing bits), whose cost should be about 1000/NumParams of a full
 // run times the chunk's overhead (a chunk holds about 4 perturbations in
-// the large layers here; see unit). chunks-evaluated is the number of
-// perturbations the subset's chunks hold, over the selection's size.
+// the large layers here; see unit). evaluated/full is the number of
+// perturbations the subset's chunks hold over the parameter count, the
+// fraction of a full run's work the subset costs by that count (the
+// chunks of the output layer, about 100 perturbations, cost less each).
+//
+//	go test -run NONE -bench StencilReLU256 -benchtime 2x ./numgrad/netfd
 func BenchmarkStencilReLU256(b *testing.B) {
 	net, batch := loadReLU256(b)
 	n := net.NumParams()
@@ -61,6 +65,9 @@ func BenchmarkStencilReLU256(b *testing.B) {
 				b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 			}
 			b.ReportMetric(float64(n), "params")
+			if bc.indices != nil {
+				b.ReportMetric(float64(evaluated(net, batch.Len(), bc.indices))/float64(n), "evaluated/full")
+			}
 			if bc.cross != nil {
 				crossed := 0
 				for _, i := range bc.indices {
@@ -79,4 +86,30 @@ func BenchmarkStencilReLU256(b *testing.B) {
 			}
 		})
 	}
+}
+
+// evaluated returns the number of perturbations in the chunks that hold
+// one of indices: what a Stencil on indices computes (see worker.unit).
+func evaluated(net *backprop.Network, B int, indices []int) int {
+	st := &state{sizes: net.Config().Sizes, L: net.NumLayers()}
+	want := selection(indices, net.NumParams())
+	n := 0
+	for l := range st.L {
+		width := 0
+		for k := l + 1; k <= st.L; k++ {
+			width = max(width, st.sizes[k])
+		}
+		per, P := max(1, chunkElems/(2*B*width)), st.sizes[l]+1
+		for j := range st.sizes[l+1] {
+			for p0 := 0; p0 < P; p0 += per {
+				for p := p0; p < min(P, p0+per); p++ {
+					if want[st.index(l, j, p)] {
+						n += min(P, p0+per) - p0
+						break
+					}
+				}
+			}
+		}
+	}
+	return n
 }
