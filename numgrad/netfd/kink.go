@@ -12,15 +12,18 @@ import (
 // L1 cache, compares the side of 0 of every pre-activation with that of the
 // unperturbed pass's, z > 0 against z ≤ 0, the convention of the network's
 // piece signature (numgrad.NetworkPiece). They report whether any element
-// changed side.
+// changed side; the …Fast variants apply the activation alone.
 //
 // Both the selection and the comparison are written on the bits so that the
 // compiler turns them into conditional moves and flag arithmetic: the sign
 // of a ReLU's pre-activation is as unpredictable as a coin, and a branch on
 // it costs more than the element's other work (Apply's switch and branch
 // were a quarter of a [256 256 256 10] ReLU stencil's time). The crossing
-// test itself is a compare and an or per element, nearly free next to the
-// multiply-add of the rank-one change or the n_{l−1} of a matrix product.
+// test, two compares and an or per element, costs about as much as the
+// rest of the rank-one kernel (BenchmarkKinkKernels: 3 to 6 ns against 1 to
+// 2.5 an element, measured on the shared 2-core machine), hence safeRadius,
+// which spares nearly every rank-one row; next to the n_{k−1}
+// multiply-adds an element of a recomputed layer's product it is small.
 
 // kernels are a kinked activation's fused kernels.
 type kernels struct {
