@@ -33,7 +33,9 @@ func TestMatrixProduct(t *testing.T) {
 // core and with one. It reports the largest difference from the
 // backpropagation gradient in units of 10⁻¹² (max-abs-err/1e-12; the
 // benchmark output prints smaller numbers as 0) and the largest |g|
-// (max-abs-grad), the accuracy columns of ../shared/peers/torch_gradcheck.py.
+// (max-abs-grad), the accuracy columns of ../shared/peers/torch_gradcheck.py,
+// and the process's CPU time per call (cpu-ns/op), steadier than the wall
+// time on a shared machine.
 func BenchmarkGradient(b *testing.B) {
 	for _, sizes := range [][]int{{64, 64, 64, 1}, {128, 128, 128, 1}} {
 		net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: []backprop.Activation{backprop.Sigmoid, backprop.Sigmoid, backprop.Identity}, Seed: 1})
@@ -44,8 +46,12 @@ func BenchmarkGradient(b *testing.B) {
 		name := fmt.Sprintf("%v/params=%d", sizes, net.NumParams())
 		for _, workers := range []int{runtime.GOMAXPROCS(0), 1} {
 			b.Run(fmt.Sprintf("%s/fast/workers=%d", name, workers), func(b *testing.B) {
+				cpu := processCPU()
 				for b.Loop() {
 					Gradient(dst, net, batch, &Settings{Workers: workers})
+				}
+				if cpu := processCPU() - cpu; cpu > 0 {
+					b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 				}
 				errAbs, gAbs := maxAbsDiff(dst, exact)
 				b.ReportMetric(float64(net.NumParams()), "params")

@@ -132,7 +132,7 @@ func TestStencilIsGradient(t *testing.T) {
 	b := backprop.All(randomData(rng, sizes, backprop.SquaredError, 5))
 	g, _ := Gradient(nil, net, b, nil)
 	fp, fm := make([]float64, len(g)), make([]float64, len(g))
-	if err := Stencil(fp, fm, net, b, nil); err != nil {
+	if err := Stencil(fp, fm, nil, net, b, nil); err != nil {
 		t.Fatal(err)
 	}
 	theta := net.ParamsTo(nil)
