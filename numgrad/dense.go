@@ -27,30 +27,15 @@ func denseStencil(p *Problem, d Dense, b backprop.Batch, f0 float64, same func(s
 	if !same("DenseNetwork", v) {
 		return nil
 	}
-	if !c.Config().Smooth() {
-		return nil // TEMPORARY until netfd tells crossings
-	}
 	p.Stencil = func(fp, fm []float64, cross []uint8, step float64, idx []int) error {
 		c.SetParams(theta)
-		if idx == nil {
-			clear(cross)
-			return netfd.Stencil(fp, fm, c, b, &netfd.Settings{Step: step})
-		}
-		n := len(theta)
-		ap, am := make([]float64, n), make([]float64, n)
-		if err := netfd.Stencil(ap, am, c, b, &netfd.Settings{Step: step}); err != nil {
-			return err
-		}
-		for _, i := range idx {
-			fp[i], fm[i], cross[i] = ap[i], am[i], 0
-		}
-		return nil
+		return netfd.Stencil(fp, fm, cross, c, b, &netfd.Settings{Step: step, Indices: idx})
 	}
 	return nil
 }
 
-// The crossing bits of Problem.Stencil (netfd.CrossPlus, netfd.CrossMinus).
+// The crossing bits of Problem.Stencil.
 const (
-	crossPlus  uint8 = 1
-	crossMinus uint8 = 2
+	crossPlus  = netfd.CrossPlus
+	crossMinus = netfd.CrossMinus
 )
