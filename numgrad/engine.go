@@ -67,6 +67,7 @@ type checker struct {
 	pieces  bool    // the problem tells its pieces
 	sigma   float64 // noise of f; negative until measured
 	scale   float64 // G, the scale of the gradient from the estimates
+	xmag    float64 // max(1, ‖x‖∞); negative until needed
 	ref     Reference
 	arbiter Reference
 	// ambiguous caches Problem.Ambiguous at the claim's unit roundoff: 0
@@ -137,7 +138,7 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 	if p.TermScale != nil && len(p.TermScale) != n {
 		return nil, fmt.Errorf("numgrad: TermScale has %d components, the problem %d", len(p.TermScale), n)
 	}
-	c := &checker{p: p, s: s, x: append([]float64(nil), p.X...), claimed: append([]float64(nil), p.Claimed...), pieces: p.Piece != nil, sigma: -1}
+	c := &checker{p: p, s: s, x: append([]float64(nil), p.X...), claimed: append([]float64(nil), p.Claimed...), pieces: p.Piece != nil, sigma: -1, xmag: -1}
 	switch {
 	case p.Complex != nil:
 		c.arbiter = ComplexStep(p.Complex)
@@ -396,8 +397,11 @@ func (c *checker) resolves(b float64) bool {
 	// rounding (σ/h ≈ 1e-8 of f) and still resolve, while a sweep with no
 	// step both above rounding and below curvature, whose bound is of the
 	// order of the gradient itself, does not.
+	if c.xmag < 0 {
+		c.xmag = math.Max(1, mag(c.x...))
+	}
 	scale := c.scale
-	if fx := math.Abs(c.main.f0) / math.Max(1, mag(c.x...)); finite(fx) {
+	if fx := math.Abs(c.main.f0) / c.xmag; finite(fx) {
 		scale = math.Max(scale, fx)
 	}
 	return 2*b <= resolveFraction*scale

@@ -126,6 +126,7 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		}
 	}
 	fr := &Fast{K: len(dirs), Step: c.s.Step, Projections: make([]Projection, len(dirs))}
+	xmag := math.Max(1, mag(c.x...))
 	w := c.main
 	a := c.claimed
 	f0 := w.f0
@@ -222,7 +223,7 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		}
 		// A pass within a bound of the projection's own size resolves
 		// nothing (see resolves).
-		if scale := math.Max(math.Abs(p.Estimate), math.Abs(f0)/math.Max(1, mag(c.x...))); p.Status == Pass && 2*b > resolveFraction*scale {
+		if scale := math.Max(math.Abs(p.Estimate), math.Abs(f0)/xmag); p.Status == Pass && 2*b > resolveFraction*scale {
 			p.Status = Undecided
 		}
 		fr.Projections[m] = p

@@ -571,7 +571,7 @@ func StepSweep(f func([]float64) float64, a float64, x []float64, i int, s *Chec
 	claimed[i] = a
 	p := FuncProblem(f, claimed, x)
 	c := &checker{p: p, s: set, x: append([]float64(nil), x...), claimed: claimed, idx: []int{i},
-		comps: []Component{{Index: i, Claimed: a}}, st: make([]state, 1), sigma: -1, scale: math.Abs(a)}
+		comps: []Component{{Index: i, Claimed: a}}, st: make([]state, 1), sigma: -1, xmag: -1, scale: math.Abs(a)}
 	var err error
 	if c.main, err = newWorker(p.Func, nil, c.x); err != nil {
 		return nil, err
