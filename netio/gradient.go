@@ -131,4 +131,3 @@ func LoadGradientWithin(path string, lim *Limits) (*GradientFile, error) {
 	defer f.Close()
 	return ReadGradientWithin(f, path, lim)
 }
-

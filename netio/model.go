@@ -282,4 +282,3 @@ func LoadModel(path string) (*backprop.Network, error) {
 	}
 	return net, nil
 }
-
