@@ -73,6 +73,7 @@ func readCSV(r io.Reader, name string, in, out int, nonNegative bool, lim *Limit
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true
 	d := &backprop.Dataset{In: in, Out: out}
+	next := 1 // the line where the next record starts, for a one-line record
 	for first := true; ; first = false {
 		lr.record = 0
 		rec, err := cr.Read()
@@ -84,6 +85,11 @@ func readCSV(r io.Reader, name string, in, out int, nonNegative bool, lim *Limit
 			var pe *csv.ParseError
 			switch {
 			case errors.As(err, &le):
+				if le.Unit == "bytes in a record" {
+					// The reader counts line breaks ahead of the parser: the
+					// record starts after the last one read whole.
+					le.Line = next
+				}
 				return nil, le
 			case errors.As(err, &pe):
 				return nil, fmt.Errorf("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
@@ -91,6 +97,7 @@ func readCSV(r io.Reader, name string, in, out int, nonNegative bool, lim *Limit
 			return nil, fmt.Errorf("%s: %v", name, err)
 		}
 		line, _ := cr.FieldPos(0)
+		next = line + 1
 		if first && isHeader(rec) {
 			if len(rec) != cols {
 				return nil, fmt.Errorf("%s:%d: header has %d columns, want %d (%d inputs, then %d targets)", name, line, len(rec), cols, in, out)
