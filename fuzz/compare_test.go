@@ -30,7 +30,7 @@ func TestBackpropPasses(t *testing.T) {
 		src := NewSource(randomBytes(rng, 1024))
 		net := src.Network(nil)
 		c := net.Config()
-		d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], nil)
+		d := src.DatasetFor(c, nil)
 		cmp, err := Compare(net, net, backprop.All(d))
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +55,7 @@ func TestReferenceIsDual(t *testing.T) {
 		src := NewSource(randomBytes(rng, 512))
 		net := src.Network(nil)
 		c := net.Config()
-		d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], nil)
+		d := src.DatasetFor(c, nil)
 		theta := net.ParamsTo(nil)
 		ref, err := Reference(net, theta, backprop.All(d))
 		if err != nil {
@@ -90,7 +90,7 @@ func TestToleranceCoversComplexStep(t *testing.T) {
 		src := NewSource(randomBytes(rng, 512))
 		net := src.Network(nil)
 		c := net.Config()
-		d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], nil)
+		d := src.DatasetFor(c, nil)
 		cmp, err := Compare(net, net, backprop.All(d))
 		if err != nil {
 			t.Fatal(err)
@@ -168,7 +168,7 @@ func TestNonFiniteNeverPasses(t *testing.T) {
 		}
 		net := backprop.MustNew(cfg)
 		net.SetParams(src.Params(net.NumParams(), nil))
-		d := src.Dataset(cfg.Sizes[0], cfg.Sizes[len(cfg.Sizes)-1], nil)
+		d := src.DatasetFor(cfg, nil)
 		v := bad[trial%3]
 		switch trial % 4 {
 		case 0, 1:

@@ -315,9 +315,9 @@ func (d *decoder) object(field string, member func(key, sub string) error) error
 		if err != nil {
 			return err
 		}
-		sub := key
+		sub := keyName(key)
 		if field != "" {
-			sub = field + "." + key
+			sub = field + "." + sub
 		}
 		lower := strings.ToLower(key)
 		if p, ok := seen[lower]; ok {
@@ -350,6 +350,20 @@ func (d *decoder) object(field string, member func(key, sub string) error) error
 			return d.unexpected(fieldOr(field, "the object"), "a comma or }")
 		}
 	}
+}
+
+// keyName is key as a field's name in messages: itself if it is a short
+// word, otherwise quoted by a bounded prefix.
+func keyName(key string) string {
+	if len(key) == 0 || len(key) > MaxQuote {
+		return quote(key)
+	}
+	for _, r := range key {
+		if !(r == '_' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return quote(key)
+		}
+	}
+	return key
 }
 
 // errUnknownKey is what a member function returns for a key the schema

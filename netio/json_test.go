@@ -211,20 +211,21 @@ func TestReaderLimits(t *testing.T) {
 func TestCheckSizes(t *testing.T) {
 	t.Parallel()
 	var saw []int
+	var sawLayers bool
 	stop := errors.New("too large for this test")
-	lim := &Limits{CheckSizes: func(s []int) error { saw = s; return stop }}
+	lim := &Limits{CheckSizes: func(s []int, layers bool) error { saw = s; sawLayers = layers; return stop }}
 	// The layers hold a syntax error: the hook must stop the reading first.
 	_, err := ReadModelWithin(strings.NewReader(`{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, x`), "m.json", lim)
 	if !errors.Is(err, stop) || !strings.HasPrefix(err.Error(), "m.json: sizes: ") {
 		t.Errorf("error %v, want the hook's, for sizes", err)
 	}
-	if len(saw) != 2 || saw[0] != 2 || saw[1] != 1 {
-		t.Errorf("the hook saw %v, want [2 1]", saw)
+	if len(saw) != 2 || saw[0] != 2 || saw[1] != 1 || !sawLayers {
+		t.Errorf("the hook saw %v (layers %t), want [2 1] with layers", saw, sawLayers)
 	}
 	// Without layers, after the file.
 	saw = nil
 	_, err = ReadModelWithin(strings.NewReader(`{"sizes": [3, 1], "activations": ["identity"], "loss": "mse"}`), "m.json", lim)
-	if !errors.Is(err, stop) || len(saw) != 2 || saw[0] != 3 {
+	if !errors.Is(err, stop) || len(saw) != 2 || saw[0] != 3 || sawLayers {
 		t.Errorf("without layers: error %v, sizes %v", err, saw)
 	}
 	// Invalid sizes never reach the hook.

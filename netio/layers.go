@@ -33,6 +33,7 @@ func (d *decoder) layers(field string, maxLayers int, have string, caps func(l i
 // layer reads one layer object within c.
 func (d *decoder) layer(field string, c layerCaps) (Layer, error) {
 	var layer Layer
+	line, col := d.tokLine, d.tokCol // the layer's {, which array has peeked
 	err := d.object(field, func(key, sub string) error {
 		switch key {
 		case "weights":
@@ -83,6 +84,7 @@ func (d *decoder) layer(field string, c layerCaps) (Layer, error) {
 	if err != nil {
 		return layer, err
 	}
+	d.tokLine, d.tokCol = line, col
 	switch {
 	case layer.Weights == nil:
 		return layer, d.errorf("%s: weights: missing", field)

@@ -34,9 +34,10 @@ type Limits struct {
 	// CheckSizes, if not nil, is called by a model reader with the file's
 	// layer sizes once they are read and valid, before any weight is kept:
 	// at the start of layers when sizes precede it (as gradcheck writes
-	// them), otherwise after the file. An error stops the reading and is
-	// returned as the error of the field sizes.
-	CheckSizes func(sizes []int) error
+	// them), otherwise after the file. layers says whether the file holds
+	// weights. An error stops the reading and is returned as the error of
+	// the field sizes.
+	CheckSizes func(sizes []int, layers bool) error
 }
 
 func (l *Limits) withDefaults() Limits {
@@ -86,23 +87,32 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("%s: more than %d %s, the most this reader keeps", at, e.Limit, e.Unit)
 }
 
-// Bytes renders n bytes for a message: "512 B", "3.2 MiB", "1.0 GiB".
+// Bytes renders n bytes for a message with three significant digits:
+// "512 B", "3.25 MiB", "14.0 GiB", "281 GiB", "18.2 TiB".
 func Bytes(n int64) string {
-	const k = 1024
-	switch {
-	case n < k:
-		return fmt.Sprintf("%d B", n)
-	case n < k*k:
-		return fmt.Sprintf("%.1f KiB", float64(n)/k)
-	case n < k*k*k:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(k*k))
+	v, unit := float64(n), "B"
+	for _, u := range []string{"KiB", "MiB", "GiB", "TiB"} {
+		if v < 1024 {
+			break
+		}
+		v, unit = v/1024, u
 	}
-	return fmt.Sprintf("%.1f GiB", float64(n)/(k*k*k))
+	switch {
+	case unit == "B":
+		return fmt.Sprintf("%d B", n)
+	case v < 10:
+		return fmt.Sprintf("%.2f %s", v, unit)
+	case v < 100:
+		return fmt.Sprintf("%.1f %s", v, unit)
+	}
+	return fmt.Sprintf("%.0f %s", v, unit)
 }
 
-// open opens path for reading and refuses, without reading it, a regular
-// file larger than limit bytes. A stream (a pipe, a device) is bounded as
-// it is read.
+// Open opens path for reading within lim (nil: the defaults): a regular
+// file larger than lim's Bytes is refused, without reading it, with a
+// *LimitError. A stream (a pipe, a device) is bounded as it is read.
+func Open(path string, lim *Limits) (*os.File, error) { return open(path, lim.withDefaults().Bytes) }
+
 func open(path string, limit int64) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {

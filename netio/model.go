@@ -55,7 +55,7 @@ func (m *ModelFile) Config() (backprop.Config, error) {
 	}
 	init, ok := initNames[strings.ToLower(m.Init)]
 	if !ok {
-		return c, fmt.Errorf("init: unknown initialisation %q (want auto, xavier or he)", m.Init)
+		return c, fmt.Errorf("init: unknown initialisation %s (want auto, xavier or he)", quote(m.Init))
 	}
 	c.Init = init
 	return c, c.Validate()
@@ -148,7 +148,7 @@ func ReadModelWithin(r io.Reader, name string, lim *Limits) (*ModelFile, error) 
 	var seenSizes, seenActs, seenLoss, checked bool
 	// checkSizes validates the sizes read so far and hands them to
 	// lim.CheckSizes, once.
-	checkSizes := func() error {
+	checkSizes := func(layers bool) error {
 		if checked || !seenSizes || sizesError(m.Sizes) != nil {
 			return nil
 		}
@@ -156,7 +156,7 @@ func ReadModelWithin(r io.Reader, name string, lim *Limits) (*ModelFile, error) 
 		if l.CheckSizes == nil {
 			return nil
 		}
-		if err := l.CheckSizes(append([]int(nil), m.Sizes...)); err != nil {
+		if err := l.CheckSizes(append([]int(nil), m.Sizes...), layers); err != nil {
 			return fmt.Errorf("%s: sizes: %w", name, err)
 		}
 		return nil
@@ -202,7 +202,7 @@ func ReadModelWithin(r io.Reader, name string, lim *Limits) (*ModelFile, error) 
 			m.Seed = v
 			return err
 		case "layers":
-			if err := checkSizes(); err != nil {
+			if err := checkSizes(true); err != nil {
 				return err
 			}
 			var caps func(int) layerCaps
@@ -239,7 +239,7 @@ func ReadModelWithin(r io.Reader, name string, lim *Limits) (*ModelFile, error) 
 	if _, err := m.Config(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := checkSizes(); err != nil {
+	if err := checkSizes(m.Layers != nil); err != nil {
 		return nil, err
 	}
 	if m.Layers != nil {
