@@ -33,8 +33,13 @@ type need struct {
 	fixed, perSample float64
 }
 
-// total returns the need for n samples.
-func (n need) total(samples int) float64 { return n.fixed + n.perSample*float64(samples) }
+// total returns the need for n samples, with 1/16 and 4 MiB more for what
+// the estimate leaves out: size classes round small objects up by up to
+// 1/8, and the readers, the report and the runtime make small allocations
+// of their own.
+func (n need) total(samples int) float64 {
+	return (n.fixed+n.perSample*float64(samples))*17/16 + 4<<20
+}
 
 // Bytes per float64 and per slice header.
 const (
@@ -45,17 +50,22 @@ const (
 	growth = 2.25
 )
 
-// The check's memory per parameter, from numgrad's structures at the time
-// of writing: some fifteen vectors of the parameters' length (the point,
-// the claim and its copy, the gradient, the term scale, the stencils'
-// values, the noise samples), a Component of 112 bytes with its Location,
-// its state and the sorted copy the report's worst components take. The
-// JSON report adds some 300 bytes of text a component.
+// The check's memory per parameter, measured (TestEstimateBoundsMeasured)
+// on numgrad at the time of writing: some 650 bytes, from about fifteen
+// vectors of the parameters' length (the point, the claim and its copy,
+// the gradient, the term scale, the stencils' values, the noise samples), a
+// Component of 112 bytes with its Location and state, and the sorted copy
+// the report's worst components take; the JSON report, indented, about 1.6
+// KB more. A change to numgrad's structures must be measured again.
 const (
-	checkPerParam     = 15*f64 + 112 + 48 + 32 + 112
-	checkJSONPerParam = 300
+	checkPerParam     = 800
+	checkJSONPerParam = 2000
 	// A projection of the fast check: its result, and its line of the report.
 	fastPerProjection = 6*f64 + 150
+	// A direction's component in the JSON replay record: its text, about 30
+	// bytes indented, held by the encoder's doubling buffers twice over
+	// (measured: 3.5 GB for 400 directions of 44 k parameters).
+	fastJSONPerComponent = 256
 )
 
 // estimate returns the need of j on a network of the given sizes; layers
@@ -108,7 +118,7 @@ func (j job) estimate(sizes []int, layers bool) need {
 			k := float64(j.projections)
 			n.fixed += k * (f64*P + fastPerProjection)
 			if j.json {
-				n.fixed += k * 24 * P // the directions in the replay record, as JSON text
+				n.fixed += k * fastJSONPerComponent * P // the directions in the replay record
 			}
 		}
 		// The caller's network, the gradient's clone, a clone per worker,
