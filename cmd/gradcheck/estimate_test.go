@@ -137,4 +137,3 @@ func heapLine(s string) string {
 	}
 	return s
 }
-
