@@ -77,15 +77,22 @@ func FuzzReadModel(f *testing.F) {
 			checkError(t, err, "model.json")
 			return
 		}
-		// Duplicate keys are refused, so each field was read once; read
-		// within a bound on the values kept, it is refused or the same.
+		// Duplicate keys are refused, so each field was read once. Within a
+		// bound on the values kept, n of them at most (weights read after
+		// the sizes are not counted), the file reads the same; below it, it
+		// reads the same or stops with a LimitError.
 		if n := keptValues(m); n > 0 {
-			_, err := netio.ReadModelWithin(bytes.NewReader(data), "m.json", &netio.Limits{Values: n - 1})
-			if _, ok := errors.AsType[*netio.LimitError](err); !ok {
-				t.Fatalf("a file of %d kept values read within a limit of %d: %v", n, n-1, err)
-			}
-			if _, err := netio.ReadModelWithin(bytes.NewReader(data), "m.json", &netio.Limits{Values: n}); err != nil {
-				t.Fatalf("a file of %d kept values refused within a limit of %d: %v", n, n, err)
+			for _, limit := range []int64{n, n - 1, n / 2} {
+				mb, err := netio.ReadModelWithin(bytes.NewReader(data), "m.json", &netio.Limits{Values: max(limit, 1)})
+				if _, ok := errors.AsType[*netio.LimitError](err); ok && limit < n {
+					continue
+				}
+				if err != nil {
+					t.Fatalf("a file of at most %d kept values, within a limit of %d: %v", n, limit, err)
+				}
+				if diff := cmp.Diff(m, mb, bitwise); diff != "" {
+					t.Fatalf("read within a limit of %d values, the file differs:\n%s", limit, diff)
+				}
 			}
 		}
 		if numParams(m.Sizes) > maxBuild {
@@ -129,9 +136,9 @@ func FuzzReadModel(f *testing.F) {
 	})
 }
 
-// keptValues counts what a model reader keeps of m, as Limits.Values
+// keptValues counts what a model reader may keep of m, as Limits.Values
 // counts it: each size and number, each row as 3, each activation name as
-// 2 + len/8.
+// 2 + len/8 (the weights are counted only when layers precede sizes).
 func keptValues(m *netio.ModelFile) int64 {
 	n := int64(len(m.Sizes))
 	for _, a := range m.Activations {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -192,4 +194,38 @@ func (newlines) Read(p []byte) (int, error) {
 		p[i] = '\n'
 	}
 	return len(p), nil
+}
+
+// TestSaveModel: SaveModel writes the network's file, which reads back to
+// the same network, and leaves no temporary file; a network with a NaN is
+// refused naming the field, and an existing file stays as it was.
+func TestSaveModel(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := dir + "/m.json"
+	net := backprop.MustNew(backprop.Config{Sizes: []int{3, 2, 2}, Activations: make([]backprop.Activation, 2), Seed: 4})
+	if err := SaveModel(path, net); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(net.ParamsTo(nil), back.ParamsTo(nil), cmp.Comparer(func(a, b float64) bool { return a == b })); diff != "" {
+		t.Errorf("round trip mismatch (-saved +read):\n%s", diff)
+	}
+	theta := net.ParamsTo(nil)
+	theta[len(theta)-3] = math.NaN() // layer 1, weights row 1, column 1
+	net.SetParams(theta)
+	err = SaveModel(path, net)
+	if err == nil || !strings.HasPrefix(err.Error(), "layers[1].weights[1][1]: NaN cannot be written") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := LoadModel(path); err != nil {
+		t.Errorf("the file saved before was changed: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("%d files in the directory, want 1 (no temporary file left)", len(entries))
+	}
 }

@@ -171,9 +171,17 @@ func TestReaderLimits(t *testing.T) {
 			return err
 		}, ""},
 		{"model values", func() error {
-			_, err := ReadModelWithin(strings.NewReader(model), "m.json", &Limits{Values: 9})
+			_, err := ReadModelWithin(strings.NewReader(model), "m.json", &Limits{Values: 4})
 			return err
-		}, "m.json:1:91: layers[0].weights[0][1]: more than 9 values"},
+		}, "m.json:1:35: activations[0]: more than 4 values"},
+		{"model values, layers before sizes", func() error {
+			_, err := ReadModelWithin(strings.NewReader(`{"layers": [{"weights": [[1, 2]], "biases": [0]}], "sizes": [2, 1], "activations": ["identity"], "loss": "mse"}`), "m.json", &Limits{Values: 4})
+			return err
+		}, "m.json:1:30: layers[0].weights[0][1]: more than 4 values"},
+		{"model values, sizes first: bounded by the sizes", func() error {
+			_, err := ReadModelWithin(strings.NewReader(model), "m.json", &Limits{Values: 5})
+			return err
+		}, ""},
 		{"endless zeros", func() error {
 			_, err := ReadModel(io.LimitReader(zeros{}, 1<<30), "m.json")
 			return err

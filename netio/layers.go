@@ -2,8 +2,9 @@ package netio
 
 // layerCaps bounds one layer of a file while it is read: the most rows of
 // weights, values in a row and biases (0: unbounded but for the reader's
-// Values). With exact set the bounds are the shape itself, and the reader
-// allocates each slice at its final size.
+// Values). With exact set the bounds are the shape itself, validated (and
+// seen by Limits.CheckSizes): the reader allocates each slice at its final
+// size, and does not count it against Values, since the sizes bound it.
 type layerCaps struct {
 	rows, row, weights, biases int
 	exact                      bool
@@ -43,7 +44,7 @@ func (d *decoder) layer(field string, c layerCaps) (Layer, error) {
 				if c.rows > 0 && j >= c.rows {
 					return d.errorf("%s: more than %d rows, want %d (%s: one row per output unit)", sub, c.rows, c.rows, c.shape)
 				}
-				if err := d.keep(3, rowField); err != nil {
+				if err := d.keepUnless(c.exact, 3, rowField); err != nil {
 					return err
 				}
 				row := make([]float64, 0, prealloc(c.row, c.exact))
@@ -54,7 +55,7 @@ func (d *decoder) layer(field string, c layerCaps) (Layer, error) {
 					if c.weights > 0 && total >= c.weights {
 						return d.errorf("%s: more than the %d weights of the layer (%s)", vf, c.weights, c.shape)
 					}
-					if err := d.keep(1, vf); err != nil {
+					if err := d.keepUnless(c.exact, 1, vf); err != nil {
 						return err
 					}
 					v, err := d.Float(vf)
@@ -71,7 +72,7 @@ func (d *decoder) layer(field string, c layerCaps) (Layer, error) {
 				if c.biases > 0 && j >= c.biases {
 					return d.errorf("%s: more than %d values, want %d (%s)", sub, c.biases, c.biases, c.shape)
 				}
-				if err := d.keep(1, vf); err != nil {
+				if err := d.keepUnless(c.exact, 1, vf); err != nil {
 					return err
 				}
 				v, err := d.Float(vf)
@@ -102,4 +103,12 @@ func prealloc(n int, exact bool) int {
 		return n
 	}
 	return 0
+}
+
+// keepUnless is keep, but for values whose bound is exact.
+func (d *decoder) keepUnless(exact bool, n int64, field string) error {
+	if exact {
+		return nil
+	}
+	return d.keep(n, field)
 }

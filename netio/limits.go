@@ -23,7 +23,10 @@ type Limits struct {
 	Bytes int64
 	// Values is the most numbers kept (default MaxValues). A row of a
 	// weight matrix counts as 3 numbers, the 24 bytes of its slice header;
-	// a CSV reader counts every cell of every sample.
+	// a CSV reader counts every cell of every sample. A model's weights
+	// read after its sizes are bounded by the sizes instead (and seen by
+	// CheckSizes first): Values bounds those of a file whose layers come
+	// first, and a gradient file's.
 	Values int64
 	// Sizes, for a gradient file, are the layer sizes of the model it is
 	// for: then no layer, row or bias vector may hold more numbers than

@@ -3,6 +3,7 @@ package netio
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -29,10 +30,12 @@ func WriteModel(w io.Writer, m *ModelFile) error {
 // beside path and renames it, so that a failure (a full disk) leaves an
 // existing file at path as it was.
 func SaveModel(path string, net *backprop.Network) error {
-	for i, v := range net.ParamsTo(nil) {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			loc, _ := net.Layout().Locate(i)
-			return fmt.Errorf("%v: %v cannot be written (JSON has no NaN or Inf)", loc, v)
+	// Layer by layer: a copy of one layer at a time, never of the whole.
+	for l := range net.NumLayers() {
+		w, b := net.Weights(l)
+		if err := finiteLayers(fmt.Sprintf("layers[%d]", l), []Layer{{w, b}}); err != nil {
+			// finiteLayers counts from 0 within the one layer given.
+			return errors.New(strings.Replace(err.Error(), fmt.Sprintf("layers[%d][0]", l), fmt.Sprintf("layers[%d]", l), 1))
 		}
 	}
 	header := FromConfig(net.Config())

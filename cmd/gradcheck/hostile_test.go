@@ -344,6 +344,7 @@ var hostileCases = []hostileCase{
 	{name: "256 M parameters, train", args: "train --model @params256m.json --data @d16000.csv", want: "params256m.json: sizes: train on 256016000 parameters needs about"},
 	{name: "256 M parameters, check", args: "check --model @params256m.json --data @d16000.csv", want: "params256m.json: sizes: check on 256016000 parameters needs about"},
 	{name: "256 M parameters with weights", args: "grad --model @params256m-w.json --data @d16000.csv", want: "params256m-w.json: sizes: grad on 256016000 parameters needs about 6.09 GiB"},
+	{name: "weights before the sizes beyond the memory", args: "grad --model @after.json --data @d.csv", mem: 100, want: "after.json:1:46: layers[0].biases[0]: the weights read before the sizes fill the 100 B of memory available"},
 	{name: "a dataset larger than memory", args: "grad --model @m.json --data @many.csv", mem: 64 << 20, want: "many.csv:3"},
 	{name: "a dataset larger than memory for a wide model", args: "train --model @wide-model.json --data @wide-data.csv", want: "wide-data.csv:16"},
 	{name: "fast check of 10⁹ projections", args: "check --model @m.json --data @d.csv --method fast --projections 1000000000", want: "--projections: 1000000000 directions need about"},

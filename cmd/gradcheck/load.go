@@ -63,6 +63,12 @@ func (in *inputs) load(e *env, j job) (*loaded, error) {
 	}
 	m, err := netio.ReadModelWithin(f, model, lim)
 	f.Close()
+	if le, ok := errors.AsType[*netio.LimitError](err); ok && le.Unit == "values" {
+		// Only the weights of a file whose layers come before its sizes are
+		// kept before the estimate; these filled the memory.
+		return nil, fmt.Errorf("%s:%d:%d: %s: the weights read before the sizes fill the %s of memory available (%s); write sizes before layers, as gradcheck does",
+			model, le.Line, le.Col, le.Field, netio.Bytes(sat(mem.free)), mem.why)
+	}
 	if err != nil {
 		return nil, fileError(err, model)
 	}
