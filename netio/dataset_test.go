@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -227,5 +228,26 @@ func TestSaveModel(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("%d files in the directory, want 1 (no temporary file left)", len(entries))
+	}
+}
+
+// TestLengthMismatchPanics: a gradient of the wrong length passed by Go
+// code is the caller's mistake: a panic with a message prefixed "netio:".
+func TestLengthMismatchPanics(t *testing.T) {
+	t.Parallel()
+	net := backprop.MustNew(backprop.Config{Sizes: []int{2, 1}, Activations: make([]backprop.Activation, 1)})
+	for name, f := range map[string]func(){
+		"NewGradientFile":   func() { NewGradientFile(net, 0, make([]float64, 2)) },
+		"WriteFlatGradient": func() { WriteFlatGradient(io.Discard, []int{2, 1}, 0, make([]float64, 4)) },
+	} {
+		func() {
+			defer func() {
+				msg := fmt.Sprint(recover())
+				if !strings.HasPrefix(msg, "netio: "+name+": len(g) = ") {
+					t.Errorf("%s: panic %q, want one prefixed netio: naming len(g)", name, msg)
+				}
+			}()
+			f()
+		}()
 	}
 }

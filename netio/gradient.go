@@ -17,8 +17,12 @@ type GradientFile struct {
 }
 
 // NewGradientFile arranges a flat gradient g of net (see backprop's flat
-// layout) and its cost as a GradientFile.
+// layout) and its cost as a GradientFile. It panics if len(g) is not net's
+// number of parameters.
 func NewGradientFile(net *backprop.Network, cost float64, g []float64) *GradientFile {
+	if len(g) != net.NumParams() {
+		panic(fmt.Sprintf("netio: NewGradientFile: len(g) = %d, the network has %d parameters", len(g), net.NumParams()))
+	}
 	f := &GradientFile{Loss: cost}
 	c := net.Config()
 	off := 0
