@@ -86,7 +86,7 @@ func binaryCases(dir string) []binaryCase {
 		{name: "GRADCHECK_BLAS naming a directory", args: "version", env: []string{"GRADCHECK_BLAS=" + dir}, code: 0, want: "did not load", stdout: "BLAS: gonum pure Go"},
 		{name: "GRADCHECK_BLAS naming a library without cblas_dgemm", args: "grad --model @m.json --data @d.csv", env: []string{"GRADCHECK_BLAS=libc.so.6"}, code: 0,
 			want: "GRADCHECK_BLAS=libc.so.6 did not load (libc.so.6 has no cblas_dgemm", stdout: `"loss": `},
-		{name: "a model of 50 M parameters fits under ulimit", args: "train --model @params50m.json --data @d50m.csv --epochs 1 --json", code: 0, stdout: `"updates": 1`},
+		{name: "a model of 20 M parameters fits under ulimit", args: "train --model @params20m.json --data @d20m.csv --epochs 1 --json", code: 0, stdout: `"updates": 1`},
 	}
 }
 
@@ -99,11 +99,11 @@ func TestHostileBinary(t *testing.T) {
 	bin := gradcheckBinary(t)
 	dir := t.TempDir()
 	writeHostileFiles(t, dir)
-	// 5000 × 10000 + 10000 = 50 M parameters, 400 MB a copy: the estimate
-	// of train (the network and two layers' gradients, 1.2 GB) fits in
-	// what 4 GB of address space leave.
-	os.WriteFile(filepath.Join(dir, "params50m.json"), []byte(`{"sizes": [5000, 10000], "activations": ["identity"], "loss": "mse"}`), 0o644)
-	os.WriteFile(filepath.Join(dir, "d50m.csv"), []byte(strings.Repeat("0,", 14999)+"0\n"), 0o644)
+	// 4000 × 5000 + 5000 = 20 M parameters, 160 MB a copy: the estimate
+	// of train (the network and two layers' gradients, 0.5 GB) fits in
+	// what 4 GB of address space leave, and the job runs.
+	os.WriteFile(filepath.Join(dir, "params20m.json"), []byte(`{"sizes": [4000, 5000], "activations": ["identity"], "loss": "mse"}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "d20m.csv"), []byte(strings.Repeat("0,", 8999)+"0\n"), 0o644)
 	for _, tc := range binaryCases(dir) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

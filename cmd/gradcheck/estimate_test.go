@@ -13,12 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/netio"
 )
 
-// TestEstimateBoundsMeasured runs commands on models of 44 k to 2 M
+// TestEstimateBoundsMeasured runs commands on models of 22 k to 2 M
 // parameters, each in a fresh process (this test binary again) with the
 // collector at GOGC=10, and measures how far the heap's address space grew
 // (MemStats.HeapSys, which never shrinks: what ulimit -v counts). The
@@ -56,9 +57,9 @@ func TestEstimateBoundsMeasured(t *testing.T) {
 	big := write("big.json", `{"sizes": [1000, 2000, 10], "activations": ["tanh", "identity"], "loss": "mse"}`)
 	bigData := data("big.csv", 50, 1010)
 	wide := write("wide.json", `{"sizes": [20, 4000, 2], "activations": ["sigmoid", "identity"], "loss": "softmax-cross-entropy"}`)
-	wideData := data("wide.csv", 3000, 22)
+	wideData := data("wide.csv", 1200, 22)
 	mid := filepath.Join(dir, "mid.json")
-	if err := netio.SaveModel(mid, backprop.MustNew(backprop.Config{Sizes: []int{100, 400, 10}, Activations: []backprop.Activation{backprop.Tanh, backprop.Identity}, Seed: 3})); err != nil {
+	if err := netio.SaveModel(mid, backprop.MustNew(backprop.Config{Sizes: []int{100, 200, 10}, Activations: []backprop.Activation{backprop.Tanh, backprop.Identity}, Seed: 3})); err != nil {
 		t.Fatal(err)
 	}
 	midData := data("mid.csv", 20, 110)
@@ -77,13 +78,14 @@ func TestEstimateBoundsMeasured(t *testing.T) {
 	}{
 		{"grad, 2 M parameters", []string{"grad", "--model", big, "--data", bigData}, job{command: "grad"}, big, 50},
 		{"train, 2 M parameters", []string{"train", "--model", big, "--data", bigData, "--epochs", "2"}, job{command: "train"}, big, 50},
-		{"grad, 3000 samples of 4000 units", []string{"grad", "--model", wide, "--data", wideData}, job{command: "grad"}, wide, 3000},
-		{"check, 44 k parameters", []string{"check", "--model", mid, "--data", midData}, job{command: "check", workers: W}, mid, 20},
-		{"check --json, 44 k parameters", []string{"check", "--model", mid, "--data", midData, "--json"}, job{command: "check", json: true, workers: W}, mid, 20},
-		{"check --claimed, 44 k parameters", []string{"check", "--model", mid, "--data", midData, "--claimed", claim}, job{command: "check", claimed: true, workers: W}, mid, 20},
+		{"grad, 1200 samples of 4000 units", []string{"grad", "--model", wide, "--data", wideData}, job{command: "grad"}, wide, 1200},
+		{"check, 22 k parameters", []string{"check", "--model", mid, "--data", midData}, job{command: "check", workers: W}, mid, 20},
+		{"check --json, 22 k parameters", []string{"check", "--model", mid, "--data", midData, "--json"}, job{command: "check", json: true, workers: W}, mid, 20},
+		{"check --claimed, 22 k parameters", []string{"check", "--model", mid, "--data", midData, "--claimed", claim}, job{command: "check", claimed: true, workers: W}, mid, 20},
 		{"check --method fast, 100 projections", []string{"check", "--model", mid, "--data", midData, "--method", "fast", "--projections", "100"},
 			job{command: "check", fast: true, projections: 100, workers: W}, mid, 20},
 	} {
+		start := time.Now()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestEstimateBoundsMeasured$")
 		cmd.Env = append(os.Environ(), "GRADCHECK_MEASURE="+strings.Join(tc.args, " "))
 		out, err := cmd.CombinedOutput()
@@ -99,7 +101,7 @@ func TestEstimateBoundsMeasured(t *testing.T) {
 			t.Fatal(err)
 		}
 		est := tc.j.estimate(m.Sizes, m.Layers != nil).total(tc.n)
-		t.Logf("%-40s measured %8.1f MiB, estimated %8.1f MiB (%.2f×)", tc.name, grew/(1<<20), est/(1<<20), est/grew)
+		t.Logf("%-40s measured %8.1f MiB, estimated %8.1f MiB (%.2f×), %v", tc.name, grew/(1<<20), est/(1<<20), est/grew, time.Since(start).Round(time.Millisecond))
 		// GOGC=10 lets the heap grow 10% past what is live before the
 		// collector runs; the command's memory limit (set in main to what
 		// the system offers) takes that slack away near the limit.
