@@ -59,7 +59,7 @@ func ParseActivation(s string) (Activation, error) {
 			return Activation(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown activation %q (want one of %s)", s, strings.Join(activationNames[:], ", "))
+	return 0, fmt.Errorf("unknown activation %s (want one of %s)", quoteName(s), strings.Join(activationNames[:], ", "))
 }
 
 // HasKink reports whether f is not differentiable at z = 0.

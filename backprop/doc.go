@@ -88,8 +88,18 @@
 // # Determinism
 //
 // Everything random takes a seed (math/rand/v2 PCG). The same seed gives the
-// same bits: initial weights, shuffling orders and hence trained weights. On
-// one machine and one BLAS library the whole computation is deterministic
-// too; other libraries, or another GOMAXPROCS where OpenBLAS splits products
-// differently, may change the last bits of the products.
+// same bits: initial weights, shuffling orders and hence trained weights.
+// GOMAXPROCS changes no bit: the goroutines that split the elementwise work
+// and gonum's blocks of a product each compute their own elements, in a
+// fixed order (TestElementwiseSameBits). Measured on a [64 1024 1024 10]
+// batch of 256, GOMAXPROCS 1 and 2 gave the same bits of the gradient and
+// of a step, with gonum's products and with OpenBLAS's. The BLAS library's
+// own threads do change bits: OpenBLAS 0.3.21 on 1 and on 2 threads splits a
+// product's sums differently, and 1,526 of the 1,126,410 gradient
+// components differed, by up to 1.1e-15 relative (up to 8e-12 on another
+// machine and data, issue 14); gonum's pure Go products differ from
+// OpenBLAS's in most components' last bits. So the bits repeat on one
+// machine with one library and one thread count (OPENBLAS_NUM_THREADS,
+// blas.SetThreads); elsewhere they agree to the rounding bound of the
+// products (see package blas).
 package backprop

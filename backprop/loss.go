@@ -40,7 +40,7 @@ func ParseLoss(s string) (Loss, error) {
 	case "softmax-cross-entropy", "softmax-ce", "cross-entropy", "softmax_cross_entropy":
 		return SoftmaxCrossEntropy, nil
 	}
-	return 0, fmt.Errorf("unknown loss %q (want one of %s)", s, strings.Join(lossNames[:], ", "))
+	return 0, fmt.Errorf("unknown loss %s (want one of %s)", quoteName(s), strings.Join(lossNames[:], ", "))
 }
 
 // scaledDiff sets dst[k] = s·(a[k] − y[k]) for every k, in a vector kernel

@@ -53,6 +53,10 @@ func (c Config) Validate() error {
 	if c.Loss < 0 || c.Loss >= numLosses {
 		return fmt.Errorf("loss: unknown loss %d", int(c.Loss))
 	}
+	if out := c.Sizes[len(c.Sizes)-1]; c.Loss == SoftmaxCrossEntropy && out < 2 {
+		// The softmax of one value is 1: e = −y·log 1 = 0 whatever the weights.
+		return fmt.Errorf("loss: softmax-cross-entropy over %d output is constant (the softmax of one value is 1, so the cost is 0 for any weights); the last layer needs at least 2 units", out)
+	}
 	if c.Init < InitAuto || c.Init > InitHe {
 		return fmt.Errorf("init: unknown initialisation %d", int(c.Init))
 	}

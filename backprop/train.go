@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 )
 
@@ -42,7 +43,7 @@ func ParseMode(s string) (Mode, error) {
 	case "batch", "full", "fullbatch", "full-batch":
 		return FullBatch, nil
 	}
-	return 0, fmt.Errorf("unknown mode %q (want online, batch or minibatch)", s)
+	return 0, fmt.Errorf("unknown mode %s (want online, batch or minibatch)", quoteName(s))
 }
 
 // DefaultBatchSize is the mini-batch size when none is given.
@@ -70,14 +71,28 @@ type TrainSettings struct {
 	// Progress, if not nil, is called after each epoch with the epoch
 	// (1-based) and the cost on the whole dataset.
 	Progress func(epoch int, cost float64)
+	// KeepCosts, if positive, is the most epochs whose cost History.Cost
+	// keeps: those of the last KeepCosts epochs. Then the memory of a run
+	// does not grow with Epochs (Progress sees every epoch). Zero keeps
+	// every epoch's cost.
+	KeepCosts int
 }
 
 // History is what [Train] records.
 type History struct {
-	Initial float64   // cost on the whole dataset before training
-	Cost    []float64 // cost on the whole dataset after each epoch
-	Updates int       // number of updates applied
+	Initial float64 // cost on the whole dataset before training
+	// Cost holds the cost on the whole dataset after each of the last
+	// len(Cost) epochs, in order: all of them unless
+	// TrainSettings.KeepCosts is set, and the last epoch's cost last.
+	Cost []float64
+	// Epochs is the number of epochs run; Cost[i] is the cost after epoch
+	// Epochs − len(Cost) + 1 + i.
+	Epochs  int
+	Updates int // number of updates applied
 }
+
+// FirstKept returns the epoch (1-based) of Cost[0].
+func (h History) FirstKept() int { return h.Epochs - len(h.Cost) + 1 }
 
 func (s *TrainSettings) withDefaults() TrainSettings {
 	var t TrainSettings
@@ -108,6 +123,8 @@ func (s *TrainSettings) Validate() error {
 		return fmt.Errorf("epochs: %d must be positive", t.Epochs)
 	case t.LearningRate < 0 || math.IsNaN(t.LearningRate) || math.IsInf(t.LearningRate, 0):
 		return fmt.Errorf("learning rate: %v must be positive and finite", t.LearningRate)
+	case t.KeepCosts < 0:
+		return fmt.Errorf("keep costs: %d must not be negative", t.KeepCosts)
 	}
 	return nil
 }
@@ -151,7 +168,13 @@ func NewShuffler(seed uint64) *rand.Rand {
 // Train runs s.Epochs epochs of updates θ ← θ − η·∂C/∂θ on m over d and
 // returns the cost history. The same settings and seed give the same
 // updates in the same order.
-func Train(m Model, d *Dataset, s *TrainSettings) (History, error) {
+//
+// It panics if m is nil (a nil interface or a nil pointer): that is the
+// caller's mistake, not the data's.
+func Train(m Model, d *Dataset, s *TrainSettings) (h History, err error) {
+	if isNil(m) {
+		panic("backprop: Train: the model m is nil")
+	}
 	if err := s.Validate(); err != nil {
 		return History{}, err
 	}
@@ -159,8 +182,11 @@ func Train(m Model, d *Dataset, s *TrainSettings) (History, error) {
 		return History{}, err
 	}
 	t := s.withDefaults()
-	var h History
-	var err error
+	defer func() {
+		if k := t.KeepCosts; k > 0 && len(h.Cost) > k {
+			h.Cost = append(h.Cost[:0], h.Cost[len(h.Cost)-k:]...)
+		}
+	}()
 	if h.Initial, err = m.Cost(All(d)); err != nil {
 		return h, err
 	}
@@ -180,10 +206,28 @@ func Train(m Model, d *Dataset, s *TrainSettings) (History, error) {
 		if err != nil {
 			return h, err
 		}
+		h.Epochs = e
+		if k := t.KeepCosts; k > 0 && len(h.Cost) == 2*k {
+			// Keep the last k; amortised, a copy per k epochs.
+			h.Cost = append(h.Cost[:0], h.Cost[k:]...)
+		}
 		h.Cost = append(h.Cost, c)
 		if t.Progress != nil {
 			t.Progress(e, c)
 		}
 	}
 	return h, nil
+}
+
+// isNil reports whether m is nil or a nil pointer, map, slice, func or
+// channel behind the interface.
+func isNil(m Model) bool {
+	if m == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(m); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }

@@ -72,7 +72,10 @@ func (s *Source) Params(n int, l *Limits) []float64 {
 }
 
 // Config returns a network configuration within l: 1 to MaxLayers layers of
-// widths 1 to MaxWidth, each with any activation, and either loss.
+// widths 1 to MaxWidth, each with any activation, and either loss, but for
+// one output the squared error (backprop refuses the softmax cross-entropy
+// over one output, which is 0 for any weights; the switch keeps the bytes
+// each input consumes, so saved inputs still decode to the same shapes).
 func (s *Source) Config(l *Limits) backprop.Config {
 	lim := l.withDefaults()
 	acts := backprop.Activations()
@@ -84,6 +87,9 @@ func (s *Source) Config(l *Limits) backprop.Config {
 		c.Activations = append(c.Activations, acts[s.IntRange(0, len(acts)-1)])
 	}
 	c.Loss = losses[s.IntRange(0, len(losses)-1)]
+	if c.Loss == backprop.SoftmaxCrossEntropy && c.Sizes[L] < 2 {
+		c.Loss = backprop.SquaredError
+	}
 	return c
 }
 
@@ -114,6 +120,21 @@ func (s *Source) Dataset(in, out int, l *Limits) *backprop.Dataset {
 		}
 		for k := range out {
 			d.Y[i*out+k] = s.value(lim)
+		}
+	}
+	return d
+}
+
+// DatasetFor returns a [Source.Dataset] for a network configured by c: its
+// first and last widths, and for the softmax cross-entropy targets |y|
+// (with l.Hostile a NaN stays NaN), since a negative target makes that
+// cost unbounded below and netio refuses it in a dataset. It consumes the
+// same bytes as Dataset.
+func (s *Source) DatasetFor(c backprop.Config, l *Limits) *backprop.Dataset {
+	d := s.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], l)
+	if c.Loss == backprop.SoftmaxCrossEntropy {
+		for i, y := range d.Y {
+			d.Y[i] = math.Abs(y)
 		}
 	}
 	return d

@@ -31,7 +31,7 @@ func TestBackpropPasses(t *testing.T) {
 		src := NewSource(randomBytes(rng, 1024))
 		net := src.Network(nil)
 		c := net.Config()
-		d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], nil)
+		d := src.DatasetFor(c, nil)
 		cmp, err := Compare(net, net, backprop.All(d))
 		if err != nil {
 			t.Fatal(err)
@@ -56,7 +56,7 @@ func TestReferenceIsDual(t *testing.T) {
 		src := NewSource(randomBytes(rng, 512))
 		net := src.Network(nil)
 		c := net.Config()
-		d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], nil)
+		d := src.DatasetFor(c, nil)
 		theta := net.ParamsTo(nil)
 		ref, err := runerr.Gradient(net, theta, backprop.All(d))
 		if err != nil {
@@ -91,7 +91,7 @@ func TestToleranceCoversComplexStep(t *testing.T) {
 		src := NewSource(randomBytes(rng, 512))
 		net := src.Network(nil)
 		c := net.Config()
-		d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], nil)
+		d := src.DatasetFor(c, nil)
 		cmp, err := Compare(net, net, backprop.All(d))
 		if err != nil {
 			t.Fatal(err)
@@ -169,7 +169,7 @@ func TestNonFiniteNeverPasses(t *testing.T) {
 		}
 		net := backprop.MustNew(cfg)
 		net.SetParams(src.Params(net.NumParams(), nil))
-		d := src.Dataset(cfg.Sizes[0], cfg.Sizes[len(cfg.Sizes)-1], nil)
+		d := src.DatasetFor(cfg, nil)
 		v := bad[trial%3]
 		switch trial % 4 {
 		case 0, 1:

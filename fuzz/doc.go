@@ -36,13 +36,18 @@
 // # The targets
 //
 // The tests of this package fuzz the model, dataset and gradient file
-// parsers (FuzzReadModel, FuzzReadCSV, FuzzReadGradient: clear errors,
-// round trips bit for bit), the update rule (FuzzTrain, and the
+// parsers (FuzzReadModel, FuzzReadCSV, FuzzReadGradient: one-line errors
+// of at most 300 bytes, round trips bit for bit, no file read within a
+// limit one byte too small, the bounds on kept values and on a gradient's
+// shape, the cross-entropy's targets ≥ 0), the update rule (FuzzTrain, and the
 // properties of package properties through rapid.MakeFuzz in
 // FuzzProperties), the agreement of backprop with the exact reference and
 // with numgrad (FuzzGradient), and the README's user target
 // (FuzzUserModel); cmd/gradcheck fuzzes the flags (FuzzFlags). Seeds live in
-// testdata/fuzz/FuzzX/, listed with their reasons in seeds_test.go.
+// testdata/fuzz/FuzzX/, listed with their reasons in seeds_test.go. The
+// generators ([Source.Config], [Source.DatasetFor]) draw what backprop and
+// netio accept: no softmax cross-entropy over one output, no negative
+// target for it.
 // `make fuzz` runs every target for FUZZTIME each, `make test` for
 // FUZZSMOKE each (scripts/fuzz.sh).
 //

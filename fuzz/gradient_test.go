@@ -23,7 +23,7 @@ func gradientCase(data []byte) (net *backprop.Network, b backprop.Batch, hostile
 	lim := &Limits{Hostile: src.Uint8() >= 0xc0}
 	net = src.Network(lim)
 	c := net.Config()
-	d := src.Dataset(c.Sizes[0], c.Sizes[len(c.Sizes)-1], lim)
+	d := src.DatasetFor(c, lim)
 	b = backprop.All(d)
 	if src.Bool() {
 		b.Rows = make([]int, src.IntRange(1, 2*d.N))

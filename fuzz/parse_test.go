@@ -2,6 +2,8 @@ package fuzz
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -38,6 +40,22 @@ func checkError(t *testing.T, err error, name string) {
 	if strings.ContainsAny(msg, "\n\r") {
 		t.Errorf("error %q is not one line", msg)
 	}
+	if len(msg) > 300 {
+		t.Errorf("error of %d bytes, want at most 300: %.300q", len(msg), msg)
+	}
+}
+
+// checkCut fails t if read, given every byte of data but the last, succeeds:
+// a file over its limit is an error, never read as if it ended there.
+func checkCut(t *testing.T, data []byte, read func(r io.Reader, lim *netio.Limits) error) {
+	t.Helper()
+	if len(data) == 0 {
+		return
+	}
+	err := read(bytes.NewReader(data), &netio.Limits{Bytes: int64(len(data) - 1)})
+	if err == nil {
+		t.Fatalf("read a file of %d bytes within a limit of %d", len(data), len(data)-1)
+	}
 }
 
 // FuzzReadModel feeds arbitrary bytes to netio.ReadModel. A file it refuses
@@ -50,10 +68,32 @@ func FuzzReadModel(f *testing.F) {
 		if len(data) > maxInput {
 			return
 		}
+		checkCut(t, data, func(r io.Reader, lim *netio.Limits) error {
+			_, err := netio.ReadModelWithin(r, "cut.json", lim)
+			return err
+		})
 		m, err := netio.ReadModel(bytes.NewReader(data), "model.json")
 		if err != nil {
 			checkError(t, err, "model.json")
 			return
+		}
+		// Duplicate keys are refused, so each field was read once. Within a
+		// bound on the values kept, n of them at most (weights read after
+		// the sizes are not counted), the file reads the same; below it, it
+		// reads the same or stops with a LimitError.
+		if n := keptValues(m); n > 0 {
+			for _, limit := range []int64{n, n - 1, n / 2} {
+				mb, err := netio.ReadModelWithin(bytes.NewReader(data), "m.json", &netio.Limits{Values: max(limit, 1)})
+				if _, ok := errors.AsType[*netio.LimitError](err); ok && limit < n {
+					continue
+				}
+				if err != nil {
+					t.Fatalf("a file of at most %d kept values, within a limit of %d: %v", n, limit, err)
+				}
+				if diff := cmp.Diff(m, mb, bitwise); diff != "" {
+					t.Fatalf("read within a limit of %d values, the file differs:\n%s", limit, diff)
+				}
+			}
 		}
 		if numParams(m.Sizes) > maxBuild {
 			return
@@ -96,6 +136,23 @@ func FuzzReadModel(f *testing.F) {
 	})
 }
 
+// keptValues counts what a model reader may keep of m, as Limits.Values
+// counts it: each size and number, each row as 3, each activation name as
+// 2 + len/8 (the weights are counted only when layers precede sizes).
+func keptValues(m *netio.ModelFile) int64 {
+	n := int64(len(m.Sizes))
+	for _, a := range m.Activations {
+		n += int64(2 + len(a)/8)
+	}
+	for _, l := range m.Layers {
+		for _, row := range l.Weights {
+			n += 3 + int64(len(row))
+		}
+		n += int64(len(l.Biases))
+	}
+	return n
+}
+
 // numParams returns Σ n_{l+1}(n_l + 1), saturating at maxBuild+1.
 func numParams(sizes []int) int {
 	n := 0
@@ -123,7 +180,14 @@ func FuzzReadCSV(f *testing.F) {
 			return
 		}
 		in, out := int(in8)%12-2, int(out8)%12-2
+		checkCut(t, data, func(r io.Reader, lim *netio.Limits) error {
+			_, err := netio.ReadCSVWithin(r, "cut.csv", in, out, lim)
+			return err
+		})
 		d, err := netio.ReadCSV(bytes.NewReader(data), "data.csv", in, out)
+		if in > 0 && out > 1 {
+			checkCrossEntropy(t, data, in, out, d, err)
+		}
 		if err != nil {
 			checkError(t, err, "data.csv")
 			return
@@ -148,6 +212,38 @@ func FuzzReadCSV(f *testing.F) {
 	})
 }
 
+// checkCrossEntropy reads data for a softmax cross-entropy network of in
+// inputs and out outputs: it accepts exactly what ReadCSV accepted (d, err)
+// whose every target is ≥ 0 (−0 included), with the same values, and a
+// negative target is an error naming its line and column.
+func checkCrossEntropy(t *testing.T, data []byte, in, out int, d *backprop.Dataset, err error) {
+	t.Helper()
+	c := backprop.Config{Sizes: []int{in, out}, Activations: []backprop.Activation{backprop.Identity}, Loss: backprop.SoftmaxCrossEntropy}
+	ce, ceErr := netio.ReadDataset(bytes.NewReader(data), "ce.csv", c, nil)
+	negative := false
+	if err == nil {
+		for _, y := range d.Y {
+			negative = negative || y < 0
+		}
+	}
+	switch {
+	case err != nil || negative:
+		if ceErr == nil {
+			t.Fatalf("ReadDataset for the cross-entropy accepted what ReadCSV refused or a negative target (%v)", err)
+		}
+		checkError(t, ceErr, "ce.csv")
+		if err == nil && !strings.Contains(ceErr.Error(), "is negative") {
+			t.Fatalf("a negative target refused with %q", ceErr)
+		}
+	case ceErr != nil:
+		t.Fatalf("ReadDataset for the cross-entropy refused targets ≥ 0: %v", ceErr)
+	default:
+		if diff := cmp.Diff(d, ce, bitwise); diff != "" {
+			t.Fatalf("ReadDataset read other values (-ReadCSV +ReadDataset):\n%s", diff)
+		}
+	}
+}
+
 // FuzzReadGradient feeds arbitrary bytes to netio.ReadGradient and the
 // layer sizes to GradientFile.Flat (each byte of sizes one width, 0 to 6).
 // A refused file gets a one-line error naming the file; an accepted one
@@ -161,7 +257,16 @@ func FuzzReadGradient(f *testing.F) {
 		if len(data) > maxInput || len(sizeBytes) > 8 {
 			return
 		}
+		checkCut(t, data, func(r io.Reader, lim *netio.Limits) error {
+			_, err := netio.ReadGradientWithin(r, "cut.json", lim)
+			return err
+		})
+		sizes := make([]int, len(sizeBytes))
+		for i, b := range sizeBytes {
+			sizes[i] = int(b % 7)
+		}
 		g, err := netio.ReadGradient(bytes.NewReader(data), "grad.json")
+		checkShapeBound(t, data, sizes, g, err)
 		if err != nil {
 			checkError(t, err, "grad.json")
 			return
@@ -178,13 +283,52 @@ func FuzzReadGradient(f *testing.F) {
 			t.Fatalf("gradient file changed on a round trip (-read +rewritten):\n%s", diff)
 		}
 
-		sizes := make([]int, len(sizeBytes))
-		for i, b := range sizeBytes {
-			sizes[i] = int(b % 7)
-		}
 		checkFlat(t, g, sizes)
 		checkFlat(t, g, ownSizes(g))
 	})
+}
+
+// checkShapeBound reads data again within Limits{Sizes: sizes}: a file
+// ReadGradient refused stays refused; an accepted one is accepted, the same,
+// unless it has more layers than sizes or a layer beyond the bounds (see
+// netio.Limits.Sizes), and then the error names the field.
+func checkShapeBound(t *testing.T, data []byte, sizes []int, g *netio.GradientFile, err error) {
+	t.Helper()
+	b, berr := netio.ReadGradientWithin(bytes.NewReader(data), "bound.json", &netio.Limits{Sizes: sizes})
+	if err != nil {
+		if berr == nil {
+			t.Fatalf("refused without a bound (%v), accepted within sizes %v", err, sizes)
+		}
+		return
+	}
+	within := len(sizes) < 2 || len(g.Layers) <= len(sizes)-1
+	for l := 0; within && l < len(g.Layers) && len(sizes) > 1; l++ {
+		in, out := sizes[l], sizes[l+1]
+		m, total := max(in, out), 0
+		within = len(g.Layers[l].Weights) <= m && len(g.Layers[l].Biases) <= m
+		for _, row := range g.Layers[l].Weights {
+			total += len(row)
+			within = within && len(row) <= m
+		}
+		// A bound of 0 is no bound (a zero width).
+		if m == 0 {
+			within = true
+		} else if in*out > 0 && total > in*out {
+			within = false
+		}
+	}
+	switch {
+	case within && berr != nil:
+		t.Fatalf("a gradient within sizes %v refused: %v", sizes, berr)
+	case !within && berr == nil:
+		t.Fatalf("a gradient beyond sizes %v accepted", sizes)
+	case berr != nil:
+		checkError(t, berr, "bound.json")
+	default:
+		if diff := cmp.Diff(g, b, bitwise); diff != "" {
+			t.Fatalf("read within sizes %v, the gradient differs (-unbounded +bounded):\n%s", sizes, diff)
+		}
+	}
 }
 
 // ownSizes returns the layer sizes that g's shapes suggest, or nil.

@@ -129,6 +129,26 @@ func modelSeeds() map[string]string {
 		"null":               "null",
 		"not-an-object":      `[2, 3, 1]`,
 		"truncated":          `{"sizes": [2, 3`,
+		// Issue 14: what encoding/json read silently.
+		"duplicate-loss":             `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "loss": "softmax-ce"}`,
+		"duplicate-layers":           `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, 2]], "biases": [0]}], "layers": []}`,
+		"sizes-beside-Sizes":         `{"sizes": [2, 1], "Sizes": [3, 1], "activations": ["identity"], "loss": "mse"}`,
+		"duplicate-biases":           `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, 2]], "biases": [0], "biases": [1]}]}`,
+		"loss-null":                  `{"sizes": [2, 1], "activations": ["identity"], "loss": null}`,
+		"layers-null":                `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": null}`,
+		"weight-null":                withLayer("null, 1", "0"),
+		"missing-loss":               `{"sizes": [2, 1], "activations": ["identity"]}`,
+		"missing-biases":             `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, 2]]}]}`,
+		"softmax-one-output":         `{"sizes": [2, 1], "activations": ["identity"], "loss": "softmax-cross-entropy"}`,
+		"layers-before-sizes":        `{"layers": [{"weights": [[1, 2]], "biases": [0]}], "sizes": [2, 1], "activations": ["identity"], "loss": "mse"}`,
+		"layers-before-sizes-ragged": `{"layers": [{"weights": [[1, 2, 3]], "biases": [0]}], "sizes": [2, 1], "activations": ["identity"], "loss": "mse"}`,
+		"rows-beyond-sizes":          withLayer("1, 2], [3, 4", "0"),
+		"long-string":                `{"sizes": [2, 1], "activations": ["identity"], "loss": "` + strings.Repeat("x", 5000) + `"}`,
+		"long-number":                `{"sizes": [` + strings.Repeat("1", 5000) + `, 1]}`,
+		"long-key":                   `{"` + strings.Repeat("k", 300) + `": 1}`,
+		"control-character":          "{\"sizes\": [2, 1], \"activations\": [\"iden\x01tity\"], \"loss\": \"mse\"}",
+		"bad-escape":                 `{"sizes": [2, 1], "activations": ["\q"], "loss": "mse"}`,
+		"leading-zero":               `{"sizes": [02, 1], "activations": ["identity"], "loss": "mse"}`,
 	}
 }
 
@@ -164,6 +184,13 @@ func csvSeeds() []csvSeed {
 		{"many-columns-asked", "1,2\n", 9, 9},
 		{"spaces", "  1 ,\t2,3  \n", 2, 1},
 		{"comment-like", "#1,2,3\n1,2,3\n", 2, 1},
+		// Issue 14: the byte-order mark before a number, long cells and
+		// lines, quoted line breaks, negative targets (for the cross-entropy).
+		{"byte-order-mark-header", "\ufeffx1,x2,y\n0,1,1\n", 2, 1},
+		{"long-cell", "0," + strings.Repeat("7", 20000) + ",1\n", 2, 1},
+		{"quoted-line-breaks", "0,\"1\n\n\n\",1\n", 2, 1},
+		{"negative-cross-entropy-target", "0,1,-0.5,1.5\n1,0,-0,1\n", 2, 2},
+		{"cross-entropy-weights", "0,1,0.25,0.75\n", 2, 2},
 	}
 }
 
@@ -192,6 +219,18 @@ func gradientFileSeeds() []gradFileSeed {
 		{"nan-string", `{"loss": "NaN", "layers": []}`, []byte{1}},
 		{"unknown-field", `{"loss": 0, "layers": [], "grad": 1}`, []byte{1}},
 		{"two-layers", `{"loss": 3, "layers": [{"weights": [[1], [2]], "biases": [0, 0]}, {"weights": [[1, 2]], "biases": [5]}]}`, []byte{1, 2, 1}},
+		// Issue 14: a claim without a loss, null, duplicate keys, shapes
+		// beyond the model's.
+		{"no-loss", `{"layers": [{"weights": [[1, -2]], "biases": [0.5]}]}`, []byte{2, 1}},
+		{"loss-null", `{"loss": null, "layers": []}`, []byte{2, 1}},
+		{"duplicate-loss", `{"loss": 1, "layers": [], "loss": 2}`, []byte{2, 1}},
+		{"loss-beside-Loss", `{"loss": 1, "Loss": 2, "layers": []}`, []byte{2, 1}},
+		{"duplicate-layers", `{"loss": 1, "layers": [], "layers": []}`, []byte{2, 1}},
+		{"duplicate-weights", `{"loss": 1, "layers": [{"weights": [], "weights": [], "biases": []}]}`, []byte{2, 1}},
+		{"missing-weights", `{"loss": 1, "layers": [{"biases": [0]}]}`, []byte{2, 1}},
+		{"layers-beyond-sizes", `{"loss": 1, "layers": [{"weights": [[1, -2]], "biases": [0.5]}, {"weights": [[1]], "biases": [0]}]}`, []byte{2, 1}},
+		{"transposed", `{"loss": 1, "layers": [{"weights": [[1, 2, 3], [4, 5, 6]], "biases": [0, 0, 0]}]}`, []byte{2, 3}},
+		{"row-beyond-sizes", `{"loss": 1, "layers": [{"weights": [[1, 2, 3, 4]], "biases": [0]}]}`, []byte{2, 1}},
 	}
 }
 

@@ -61,7 +61,7 @@ func FuzzTrain(f *testing.F) {
 		lim := &Limits{Hostile: src.Uint8() >= 0xc0}
 		net := src.Network(lim)
 		cfg := net.Config()
-		d := src.Dataset(cfg.Sizes[0], cfg.Sizes[len(cfg.Sizes)-1], lim)
+		d := src.DatasetFor(cfg, lim)
 		s := &backprop.TrainSettings{
 			Mode:         backprop.Mode(int(mode8%5) - 1),
 			BatchSize:    int(batch),

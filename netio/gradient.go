@@ -17,8 +17,12 @@ type GradientFile struct {
 }
 
 // NewGradientFile arranges a flat gradient g of net (see backprop's flat
-// layout) and its cost as a GradientFile.
+// layout) and its cost as a GradientFile. It panics if len(g) is not net's
+// number of parameters.
 func NewGradientFile(net *backprop.Network, cost float64, g []float64) *GradientFile {
+	if len(g) != net.NumParams() {
+		panic(fmt.Sprintf("netio: NewGradientFile: len(g) = %d, the network has %d parameters", len(g), net.NumParams()))
+	}
 	f := &GradientFile{Loss: cost}
 	c := net.Config()
 	off := 0
@@ -56,39 +60,78 @@ func (f *GradientFile) Flat(sizes []int) ([]float64, error) {
 	return g, nil
 }
 
-// ReadGradient parses a gradient file from r; name is used in errors.
+// ReadGradient is a shorthand for [ReadGradientWithin](r, name, nil).
 func ReadGradient(r io.Reader, name string) (*GradientFile, error) {
-	var f GradientFile
-	if err := decodeJSON(r, name, &f); err != nil {
+	return ReadGradientWithin(r, name, nil)
+}
+
+// ReadGradientWithin parses a gradient file from r within lim (nil: the
+// defaults); name is used in errors. Both fields are required: a file
+// without "loss" claims no loss, which is an error, not a claim of 0. With
+// lim.Sizes the file may hold no more layers than the model, and no layer
+// more numbers than max(n_in, n_out) a row or bias vector and n_in·n_out
+// weights, so that its memory is bounded by the model's.
+func ReadGradientWithin(r io.Reader, name string, lim *Limits) (*GradientFile, error) {
+	l := lim.withDefaults()
+	d := newDecoder(r, name, l.Bytes)
+	d.maxKept = l.Values
+	if err := d.start(); err != nil {
 		return nil, err
 	}
-	if f.Layers == nil {
+	var f GradientFile
+	seenLoss := false
+	err := d.object("", func(key, field string) error {
+		switch key {
+		case "loss":
+			seenLoss = true
+			v, err := d.Float(field)
+			f.Loss = v
+			return err
+		case "layers":
+			var caps func(int) layerCaps
+			maxLayers := 0
+			if sizes := l.Sizes; len(sizes) > 1 {
+				maxLayers = len(sizes) - 1
+				caps = func(l int) layerCaps {
+					in, out := sizes[l], sizes[l+1]
+					return layerCaps{rows: max(in, out), row: max(in, out), weights: in * out, biases: max(in, out),
+						shape: fmt.Sprintf("the model's layer %d is %d×%d", l, out, in)}
+				}
+			}
+			var err error
+			f.Layers, err = d.layers(field, maxLayers, fmt.Sprintf("the model's sizes are %v", l.Sizes), caps)
+			return err
+		}
+		return errUnknownKey
+	})
+	if err == nil {
+		err = d.end()
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !seenLoss:
+		return nil, fmt.Errorf("%s: loss: missing (the mean cost the gradient belongs to)", name)
+	case f.Layers == nil:
 		return nil, fmt.Errorf("%s: layers: missing", name)
 	}
 	return &f, nil
 }
 
-// LoadGradient reads the gradient file at path, or standard input for "-".
-func LoadGradient(path string) (*GradientFile, error) {
+// LoadGradient is a shorthand for [LoadGradientWithin](path, nil).
+func LoadGradient(path string) (*GradientFile, error) { return LoadGradientWithin(path, nil) }
+
+// LoadGradientWithin reads the gradient file at path, or standard input for
+// "-", within lim (nil: the defaults).
+func LoadGradientWithin(path string, lim *Limits) (*GradientFile, error) {
 	if path == "-" {
-		return ReadGradient(os.Stdin, "<stdin>")
+		return ReadGradientWithin(os.Stdin, "<stdin>", lim)
 	}
-	f, err := os.Open(path)
+	f, err := open(path, lim.withDefaults().Bytes)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadGradient(f, path)
-}
-
-// WriteGradient writes f as indented JSON. JSON has no NaN or ±Inf: the
-// error for one names its field.
-func WriteGradient(w io.Writer, f *GradientFile) error {
-	if math.IsNaN(f.Loss) || math.IsInf(f.Loss, 0) {
-		return fmt.Errorf("loss: %v cannot be written (JSON has no NaN or Inf)", f.Loss)
-	}
-	if err := finiteLayers("layers", f.Layers); err != nil {
-		return err
-	}
-	return encodeJSON(w, f)
+	return ReadGradientWithin(f, path, lim)
 }

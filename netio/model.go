@@ -1,21 +1,13 @@
 package netio
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
 )
-
-// MaxFileSize bounds the bytes read from one model, gradient or dataset
-// file, so that a hostile input cannot exhaust memory.
-const MaxFileSize = 1 << 30
 
 // Layer is one layer's weights (n_out rows of n_in values) and biases.
 type Layer struct {
@@ -63,7 +55,7 @@ func (m *ModelFile) Config() (backprop.Config, error) {
 	}
 	init, ok := initNames[strings.ToLower(m.Init)]
 	if !ok {
-		return c, fmt.Errorf("init: unknown initialisation %q (want auto, xavier or he)", m.Init)
+		return c, fmt.Errorf("init: unknown initialisation %s (want auto, xavier or he)", quote(m.Init))
 	}
 	c.Init = init
 	return c, c.Validate()
@@ -129,16 +121,7 @@ func checkLayers(field string, layers []Layer, sizes []int) error {
 
 // FromNetwork returns the model file of net, with its weights.
 func FromNetwork(net *backprop.Network) *ModelFile {
-	c := net.Config()
-	m := &ModelFile{Sizes: c.Sizes, Loss: c.Loss.String(), Seed: c.Seed}
-	for _, a := range c.Activations {
-		m.Activations = append(m.Activations, a.String())
-	}
-	for name, v := range initNames {
-		if v == c.Init && name != "" {
-			m.Init = name
-		}
-	}
+	m := FromConfig(net.Config())
 	for l := range net.NumLayers() {
 		w, b := net.Weights(l)
 		m.Layers = append(m.Layers, Layer{Weights: w, Biases: b})
@@ -146,31 +129,150 @@ func FromNetwork(net *backprop.Network) *ModelFile {
 	return m
 }
 
-// ReadModel parses a model file from r; name is used in errors.
-func ReadModel(r io.Reader, name string) (*ModelFile, error) {
-	var m ModelFile
-	if err := decodeJSON(r, name, &m); err != nil {
+// ReadModel is a shorthand for [ReadModelWithin](r, name, nil).
+func ReadModel(r io.Reader, name string) (*ModelFile, error) { return ReadModelWithin(r, name, nil) }
+
+// ReadModelWithin parses a model file from r within lim (nil: the
+// defaults); name is used in errors. It reads the file as a stream: memory
+// is the weights it keeps and one bounded token, and a layer, row or bias
+// vector longer than sizes asks for is an error at its position (when sizes
+// comes before layers, as gradcheck writes it).
+func ReadModelWithin(r io.Reader, name string, lim *Limits) (*ModelFile, error) {
+	l := lim.withDefaults()
+	d := newDecoder(r, name, l.Bytes)
+	d.maxKept = l.Values
+	if err := d.start(); err != nil {
 		return nil, err
+	}
+	m := &ModelFile{}
+	var seenSizes, seenActs, seenLoss, checked bool
+	// checkSizes validates the sizes read so far and hands them to
+	// lim.CheckSizes, once.
+	checkSizes := func(layers bool) error {
+		if checked || !seenSizes || sizesError(m.Sizes) != nil {
+			return nil
+		}
+		checked = true
+		if l.CheckSizes == nil {
+			return nil
+		}
+		if err := l.CheckSizes(append([]int(nil), m.Sizes...), layers); err != nil {
+			return fmt.Errorf("%s: sizes: %w", name, err)
+		}
+		return nil
+	}
+	err := d.object("", func(key, field string) error {
+		switch key {
+		case "sizes":
+			seenSizes = true
+			m.Sizes = []int{}
+			return d.array(field, func(_ int, sub string) error {
+				if err := d.keep(1, sub); err != nil {
+					return err
+				}
+				v, err := d.Int(sub)
+				m.Sizes = append(m.Sizes, v)
+				return err
+			})
+		case "activations":
+			seenActs = true
+			m.Activations = []string{}
+			return d.array(field, func(_ int, sub string) error {
+				s, err := d.String(sub)
+				if err != nil {
+					return err
+				}
+				if err := d.keep(int64(2+len(s)/8), sub); err != nil {
+					return err
+				}
+				m.Activations = append(m.Activations, s)
+				return nil
+			})
+		case "loss":
+			seenLoss = true
+			s, err := d.String(field)
+			m.Loss = s
+			return err
+		case "init":
+			s, err := d.String(field)
+			m.Init = s
+			return err
+		case "seed":
+			v, err := d.Uint64(field)
+			m.Seed = v
+			return err
+		case "layers":
+			if err := checkSizes(true); err != nil {
+				return err
+			}
+			var caps func(int) layerCaps
+			maxLayers := 0
+			if checked {
+				sizes := m.Sizes
+				maxLayers = len(sizes) - 1
+				caps = func(l int) layerCaps {
+					in, out := sizes[l], sizes[l+1]
+					return layerCaps{rows: out, row: in, biases: out, exact: true,
+						shape: fmt.Sprintf("shape %d×%d", out, in)}
+				}
+			}
+			var err error
+			m.Layers, err = d.layers(field, maxLayers, fmt.Sprintf("sizes %v", m.Sizes), caps)
+			return err
+		}
+		return errUnknownKey
+	})
+	if err == nil {
+		err = d.end()
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !seenSizes:
+		return nil, fmt.Errorf("%s: sizes: missing (the width of every layer, input first)", name)
+	case !seenActs:
+		return nil, fmt.Errorf("%s: activations: missing (one per layer after the input)", name)
+	case !seenLoss:
+		return nil, fmt.Errorf("%s: loss: missing (squared-error or softmax-cross-entropy)", name)
 	}
 	if _, err := m.Config(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := checkSizes(m.Layers != nil); err != nil {
+		return nil, err
 	}
 	if m.Layers != nil {
 		if err := checkLayers("layers", m.Layers, m.Sizes); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	return &m, nil
+	return m, nil
 }
 
-// LoadModel reads the model file at path and builds its network.
-func LoadModel(path string) (*backprop.Network, error) {
-	f, err := os.Open(path)
+// sizesError returns the error of backprop's validation of sizes alone.
+func sizesError(sizes []int) error {
+	c := backprop.Config{Sizes: sizes}
+	if len(sizes) > 1 {
+		c.Activations = make([]backprop.Activation, len(sizes)-1)
+	}
+	return c.Validate()
+}
+
+// LoadModelFile reads the model file at path within lim (nil: the
+// defaults); a regular file over lim's size is refused before it is read.
+func LoadModelFile(path string, lim *Limits) (*ModelFile, error) {
+	f, err := open(path, lim.withDefaults().Bytes)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := ReadModel(f, path)
+	return ReadModelWithin(f, path, lim)
+}
+
+// LoadModel reads the model file at path and builds its network.
+func LoadModel(path string) (*backprop.Network, error) {
+	m, err := LoadModelFile(path, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -179,92 +281,4 @@ func LoadModel(path string) (*backprop.Network, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return net, nil
-}
-
-// WriteModel writes m as indented JSON. JSON has no NaN or ±Inf: the
-// error for one names its field.
-func WriteModel(w io.Writer, m *ModelFile) error {
-	if err := finiteLayers("layers", m.Layers); err != nil {
-		return err
-	}
-	return encodeJSON(w, m)
-}
-
-// finiteLayers returns an error naming the first NaN or ±Inf in layers.
-func finiteLayers(field string, layers []Layer) error {
-	for l, layer := range layers {
-		for j, row := range layer.Weights {
-			for i, v := range row {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return fmt.Errorf("%s[%d].weights[%d][%d]: %v cannot be written (JSON has no NaN or Inf)", field, l, j, i, v)
-				}
-			}
-		}
-		for j, v := range layer.Biases {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%s[%d].biases[%d]: %v cannot be written (JSON has no NaN or Inf)", field, l, j, v)
-			}
-		}
-	}
-	return nil
-}
-
-// SaveModel writes net's model file to path.
-func SaveModel(path string, net *backprop.Network) error {
-	var buf bytes.Buffer
-	if err := WriteModel(&buf, FromNetwork(net)); err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
-}
-
-func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// decodeJSON decodes one JSON value from r into v, refusing unknown fields
-// and trailing data. Errors name the file, the line and column and, for a
-// value of the wrong type, the field.
-func decodeJSON(r io.Reader, name string, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if len(data) > MaxFileSize {
-		return fmt.Errorf("%s: larger than %d bytes", name, MaxFileSize)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return fmt.Errorf("%s: empty file", name)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			// Offset counts the bytes read, the offending one included.
-			return fmt.Errorf("%s:%s: %v", name, position(data, syn.Offset-1), err)
-		case errors.As(err, &typ):
-			return fmt.Errorf("%s:%s: field %s: %s is not a valid %v", name, position(data, typ.Offset), typ.Field, typ.Value, typ.Type)
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return fmt.Errorf("%s: unexpected end of file", name)
-		}
-		return fmt.Errorf("%s: %v", name, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%s:%s: data after the JSON value", name, position(data, dec.InputOffset()))
-	}
-	return nil
-}
-
-// position returns "line:col" of byte offset off in data.
-func position(data []byte, off int64) string {
-	off = min(max(off, 0), int64(len(data)))
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return fmt.Sprintf("%d:%d", line, col)
 }

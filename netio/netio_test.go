@@ -23,10 +23,10 @@ func TestBadModel(t *testing.T) {
 	}{
 		{"empty file", ``, "m.json: empty file"},
 		{"not JSON", `sizes: [2]`, "m.json:1:1: invalid character"},
-		{"truncated", `{"sizes": [2, 3`, "m.json: unexpected end of file"},
-		{"unknown field", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "colour": 1}`, `unknown field "colour"`},
+		{"truncated", `{"sizes": [2, 3`, "m.json:1:16: sizes: unexpected end of file (want a comma or ])"},
+		{"unknown field", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "colour": 1}`, `m.json:1:63: unknown field "colour"`},
 		{"trailing data", goodModel + ` {}`, "m.json:1:" /* then */},
-		{"sizes of strings", `{"sizes": ["2", 1]}`, "field sizes: string is not a valid int"},
+		{"sizes of strings", `{"sizes": ["2", 1]}`, `m.json:1:12: sizes[0]: want an integer, found the string "2"`},
 		{"one size", `{"sizes": [2], "activations": [], "loss": "mse"}`, "sizes: need at least 2"},
 		{"zero size", `{"sizes": [2, 0, 1], "activations": ["tanh", "identity"], "loss": "mse"}`, "sizes[1]: layer size 0 must be positive"},
 		{"negative size", `{"sizes": [-2, 1], "activations": ["identity"], "loss": "mse"}`, "sizes[0]: layer size -2 must be positive"},
@@ -35,13 +35,13 @@ func TestBadModel(t *testing.T) {
 		{"too few activations", `{"sizes": [2, 3, 1], "activations": ["tanh"], "loss": "mse"}`, "activations: have 1, want 2"},
 		{"unknown loss", `{"sizes": [2, 1], "activations": ["identity"], "loss": "hinge"}`, `loss: unknown loss "hinge"`},
 		{"unknown init", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "init": "zeros"}`, `init: unknown initialisation "zeros"`},
-		{"negative seed", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "seed": -1}`, "field seed"},
+		{"negative seed", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "seed": -1}`, `m.json:1:71: seed: "-1" is not an integer in [0, 2^64)`},
 		{"too few layers", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": []}`, "layers: have 0 layers, want 1"},
-		{"weight rows", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, 2], [3, 4]], "biases": [0]}]}`, "layers[0].weights: 2 rows, want 1 (shape 1×2"},
+		{"weight rows", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, 2], [3, 4]], "biases": [0]}]}`, "m.json:1:95: layers[0].weights: more than 1 rows, want 1 (shape 1×2: one row per output unit)"},
 		{"weight row length", `{"sizes": [2, 2, 1], "activations": ["tanh", "identity"], "loss": "mse", "layers": [{"weights": [[1, 2], [3]], "biases": [0, 0]}, {"weights": [[1, 2]], "biases": [0]}]}`, "layers[0].weights[1]: 1 values, want 2"},
-		{"bias length", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, 2]], "biases": [0, 1]}]}`, "layers[0].biases: 2 values, want 1"},
-		{"weight overflow", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1e999, 2]], "biases": [0]}]}`, "field layers.weights: number 1e999 is not a valid float64"},
-		{"weight NaN string", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [["NaN", 2]], "biases": [0]}]}`, "field layers.weights"},
+		{"bias length", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1, 2]], "biases": [0, 1]}]}`, "m.json:1:110: layers[0].biases: more than 1 values, want 1 (shape 1×2)"},
+		{"weight overflow", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [[1e999, 2]], "biases": [0]}]}`, `m.json:1:88: layers[0].weights[0][0]: "1e999" is beyond the range of float64`},
+		{"weight NaN string", `{"sizes": [2, 1], "activations": ["identity"], "loss": "mse", "layers": [{"weights": [["NaN", 2]], "biases": [0]}]}`, `m.json:1:88: layers[0].weights[0][0]: want a number, found the string "NaN"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := ReadModel(strings.NewReader(tc.file), "m.json")

@@ -40,7 +40,9 @@ func ConfigRange(minDepth, maxDepth, minWidth, maxWidth int) *rapid.Generator[ba
 // the properties draw the weights themselves (see [Params]).
 //
 // Values shrink towards one layer of the smallest width and the first
-// activation and loss listed. It panics unless 1 ≤ minDepth ≤ maxDepth and
+// activation and loss listed. A configuration with the softmax
+// cross-entropy has at least 2 outputs (backprop refuses 1), and where
+// maxWidth is 1 that loss is never drawn. It panics unless 1 ≤ minDepth ≤ maxDepth and
 // 1 ≤ minWidth ≤ maxWidth, and if acts or losses is empty or holds a value
 // backprop does not define.
 func ConfigFrom(minDepth, maxDepth, minWidth, maxWidth int, acts []backprop.Activation, losses []backprop.Loss) *rapid.Generator[backprop.Config] {
@@ -53,7 +55,8 @@ func ConfigFrom(minDepth, maxDepth, minWidth, maxWidth int, acts []backprop.Acti
 	if len(acts) == 0 || len(losses) == 0 {
 		panic(fmt.Sprintf("properties: %d activations and %d losses to draw from; want at least one of each", len(acts), len(losses)))
 	}
-	probe := backprop.Config{Sizes: []int{1, 1}, Activations: []backprop.Activation{acts[0]}}
+	// Two outputs: the softmax cross-entropy needs them (over one it is 0).
+	probe := backprop.Config{Sizes: []int{1, 2}, Activations: []backprop.Activation{acts[0]}}
 	for _, a := range acts {
 		probe.Activations[0] = a
 		if err := probe.Validate(); err != nil {
@@ -67,6 +70,13 @@ func ConfigFrom(minDepth, maxDepth, minWidth, maxWidth int, acts []backprop.Acti
 		}
 	}
 	acts, losses = slices.Clone(acts), slices.Clone(losses)
+	if maxWidth < 2 {
+		// No output layer of these widths can take the cross-entropy.
+		losses = slices.DeleteFunc(losses, func(l backprop.Loss) bool { return l == backprop.SoftmaxCrossEntropy })
+		if len(losses) == 0 {
+			panic(fmt.Sprintf("properties: the softmax cross-entropy needs 2 outputs; widths [%d, %d] have 1", minWidth, maxWidth))
+		}
+	}
 	depth := rapid.IntRange(minDepth, maxDepth)
 	width := rapid.IntRange(minWidth, maxWidth)
 	act := rapid.SampledFrom(acts)
@@ -81,6 +91,9 @@ func ConfigFrom(minDepth, maxDepth, minWidth, maxWidth int, acts []backprop.Acti
 			c.Activations[i] = act.Draw(t, "activation")
 		}
 		c.Loss = loss.Draw(t, "loss")
+		if c.Loss == backprop.SoftmaxCrossEntropy && c.Sizes[L] < 2 {
+			c.Sizes[L] = 2 // within the range: maxWidth ≥ 2 where the loss is drawn
+		}
 		return c
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/netio"
 	"github.com/gradcheck/gradcheck/numgrad"
 )
 
@@ -40,6 +41,10 @@ func (c *checkFlags) register(fs *flag.FlagSet) {
 // settings validates the flags; an error names the flag.
 func (c *checkFlags) settings() (*numgrad.CheckSettings, error) {
 	m, err := numgrad.ParseMethod(c.method)
+	if err != nil && len(c.method) > netio.MaxQuote {
+		// numgrad quotes the value whole; a long one is named by its prefix.
+		return nil, fmt.Errorf("--method: unknown method %s (want central, richardson, complex, dual or fast)", netio.Quote(c.method))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--method: %w", err)
 	}
@@ -76,16 +81,19 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	net, d, err := in.load()
+	onGPU, err := parseDevice(*device)
 	if err != nil {
 		return err
 	}
+	if *claimedPath != "" && onGPU {
+		return errors.New("--device: a --claimed gradient was computed elsewhere; only the model's own gradient is computed on a device")
+	}
+	ld, err := in.load(e, cf.job(s, *claimedPath != ""))
+	if err != nil {
+		return err
+	}
+	net, d := ld.net, ld.data
 	if *claimedPath != "" {
-		if onGPU, err := parseDevice(*device); err != nil {
-			return err
-		} else if onGPU {
-			return errors.New("--device: a --claimed gradient was computed elsewhere; only the model's own gradient is computed on a device")
-		}
 		return checkClaimedFile(e, net, d, *claimedPath, s, cf.asJSON)
 	}
 	m, done, err := modelOn(e, *device, net)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/claimed"
@@ -22,13 +23,25 @@ func registerClaimed(fs *flag.FlagSet) *string {
 // an error naming the layer (exit 2); a wrong claim is errCheckFailed
 // (exit 1).
 func checkClaimedFile(e *env, net *backprop.Network, d *backprop.Dataset, path string, s *numgrad.CheckSettings, asJSON bool) error {
-	f, err := netio.LoadGradient(path)
-	if err != nil {
-		return err
-	}
-	name := path
+	// The claim may hold no more than the model's shape allows (for any
+	// layout that the error naming its shape can explain), so its memory is
+	// the model's, which the estimate counted.
+	lim := &netio.Limits{Sizes: net.Config().Sizes}
+	name := displayName(path)
+	var f *netio.GradientFile
+	var err error
 	if path == "-" {
 		name = "<stdin>"
+		f, err = netio.ReadGradientWithin(os.Stdin, name, lim)
+	} else {
+		var file *os.File
+		if file, err = netio.Open(path, lim); err == nil {
+			f, err = netio.ReadGradientWithin(file, name, lim)
+			file.Close()
+		}
+	}
+	if err != nil {
+		return fileError(err, name)
 	}
 	r, err := claimed.CheckFile(net, backprop.All(d), f, &claimed.Settings{Check: s})
 	if err != nil {

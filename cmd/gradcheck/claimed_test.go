@@ -17,16 +17,11 @@ import (
 	"github.com/gradcheck/gradcheck/netio"
 )
 
-// buildGradcheck builds the command into a temporary directory and returns
-// the binary's path: these tests run the real program, as a user does.
+// buildGradcheck returns the command built once for the package's tests
+// (gradcheckBinary): these tests run the real program, as a user does.
 func buildGradcheck(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "gradcheck")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return gradcheckBinary(t)
 }
 
 // execute runs bin with args and stdin, and returns its output and exit code.
@@ -139,7 +134,7 @@ func TestCheckClaimedBinary(t *testing.T) {
 			w[1] = w[1].([]any)[:2]
 		}), []string{"ragged.json: layer 2 weights: row 1 has 2 values, row 0 has 4; want 2×4"}},
 		{"a string for a number", edit("string", func(g map[string]any) { layer(g, 0)["biases"].([]any)[2] = "NaN" }),
-			[]string{"string.json:", "layers.biases", "not a valid float64"}},
+			[]string{"string.json:1:", `layers[0].biases[2]: want a number, found the string "NaN"`}},
 		{"an unknown field", edit("field", func(g map[string]any) { g["gradient"] = 1 }),
 			[]string{"field.json:", `unknown field "gradient"`}},
 		{"no layers", write("nolayers.json", `{"loss": 1}`), []string{"nolayers.json: layers: missing"}},
@@ -149,7 +144,7 @@ func TestCheckClaimedBinary(t *testing.T) {
 	} {
 		cases = append(cases, testCase{name: "bad/" + bad.name, args: append(base, bad.path), code: 2, errs: append(bad.errs, "gradcheck check: ")})
 	}
-	cases = append(cases, testCase{name: "bad/stdin", args: append(base, "-"), stdin: write("garbage", "{"), code: 2, errs: []string{"<stdin>: unexpected end of file"}})
+	cases = append(cases, testCase{name: "bad/stdin", args: append(base, "-"), stdin: write("garbage", "{"), code: 2, errs: []string{"<stdin>:1:2: the object: unexpected end of file"}})
 
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/gpu"
 	"github.com/gradcheck/gradcheck/gpu/cuda"
+	"github.com/gradcheck/gradcheck/netio"
 )
 
 // deviceFlag registers --device on fs and returns its value.
@@ -26,7 +27,7 @@ func parseDevice(device string) (onGPU bool, err error) {
 	case "gpu":
 		return true, nil
 	}
-	return false, fmt.Errorf("--device: unknown device %q (want cpu or gpu)", device)
+	return false, fmt.Errorf("--device: unknown device %s (want cpu or gpu)", netio.Quote(device))
 }
 
 // openGPU opens GPU 0 (or e.openGPU's device) and returns it with what closes it.

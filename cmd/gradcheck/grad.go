@@ -19,10 +19,11 @@ func runGrad(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	net, d, err := in.load()
+	ld, err := in.load(e, job{command: "grad"})
 	if err != nil {
 		return err
 	}
+	net, d, data := ld.net, ld.data, displayName(in.data)
 	g := make([]float64, net.NumParams())
 	c, err := net.Gradient(g, backprop.All(d))
 	if err != nil {
@@ -30,13 +31,13 @@ func runGrad(e *env, args []string) error {
 	}
 	// JSON has no NaN or Inf: say where the gradient overflows instead.
 	if math.IsNaN(c) || math.IsInf(c, 0) {
-		return fmt.Errorf("the cost on %s is %v: the model's weights or the data overflow, and the gradient cannot be written", in.data, c)
+		return fmt.Errorf("the cost on %s is %v: the model's weights or the data overflow, and the gradient cannot be written", data, c)
 	}
 	for i, v := range g {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			loc, _ := net.Layout().Locate(i)
-			return fmt.Errorf("the gradient on %s is not finite: ∂C/∂(%v) is %v (cost %v)", in.data, loc, v, c)
+			return fmt.Errorf("the gradient on %s is not finite: ∂C/∂(%v) is %v (cost %v)", data, loc, v, c)
 		}
 	}
-	return netio.WriteGradient(e.stdout, netio.NewGradientFile(net, c, g))
+	return netio.WriteFlatGradient(e.stdout, net.Config().Sizes, c, g)
 }

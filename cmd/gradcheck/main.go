@@ -4,7 +4,8 @@
 // network in each batch mode and checks its backpropagation gradient against
 // finite differences. `gradcheck help` lists the subcommands.
 //
-// Exit codes: 0 success, 1 a check failed, 2 bad input (flags, files, data).
+// Exit codes: 0 success, 1 a check failed, 2 bad input (flags, files, data,
+// a job too large for the memory available, output that cannot be written).
 package main
 
 import (
@@ -12,12 +13,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gradcheck/gradcheck/blas"
 	"github.com/gradcheck/gradcheck/gpu"
+	"github.com/gradcheck/gradcheck/netio"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -43,6 +50,17 @@ type env struct {
 	// report's GPU columns; the tests run those on package fakedriver's
 	// GPU. It returns the device and what closes it.
 	openGPU func() (*gpu.Device, func() error, error)
+	// memory, if not nil, replaces availableMemory: the tests give a
+	// command the memory of a machine with ulimit -v 4 GB, say.
+	memory func() memory
+}
+
+// mem returns the memory the command may still allocate.
+func (e *env) mem() memory {
+	if e.memory != nil {
+		return e.memory()
+	}
+	return availableMemory()
 }
 
 // errCheckFailed marks a completed check whose verdict is "wrong": exit 1.
@@ -53,6 +71,19 @@ func main() {
 	// keeps them in pure Go); `gradcheck version` says which. Results then
 	// follow that library's rounding: the same on every run of a machine.
 	blas.Use()
+	if w := blas.Warning(); w != "" {
+		fmt.Fprintln(os.Stderr, "gradcheck: warning: "+w)
+	}
+	// The collector keeps the heap within what the system offers, so that
+	// garbage not yet collected does not push a job that fits over the
+	// address-space limit (unless the user chose a GOMEMLIMIT).
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		if m := availableMemory(); !math.IsInf(m.free, 1) {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			debug.SetMemoryLimit(int64(m.free) + int64(ms.Sys))
+		}
+	}
 	fi, err := os.Stderr.Stat()
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, terminal: err == nil && fi.Mode()&os.ModeCharDevice != 0}
 	os.Exit(run(e, os.Args[1:]))
@@ -73,10 +104,19 @@ func run(e *env, args []string) (code int) {
 	}
 	c, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(e.stderr, "gradcheck: unknown command %q; run 'gradcheck help'\n", name)
+		fmt.Fprintln(e.stderr, oneLine("gradcheck: unknown command "+netio.Quote(name)+"; run 'gradcheck help'"))
 		return 2
 	}
-	err := c.run(e, args)
+	// Output that cannot be written (a full disk, a closed pipe) is an
+	// error, never a silent success.
+	out := &checkedWriter{w: e.stdout}
+	ce := *e
+	ce.stdout = out
+	err := c.run(&ce, args)
+	if out.err != nil {
+		// The first failed write is the cause, whatever the command made of it.
+		err = fmt.Errorf("writing the output: %w", out.err)
+	}
 	switch {
 	case err == nil:
 		return 0
@@ -85,11 +125,48 @@ func run(e *env, args []string) (code int) {
 	case errors.Is(err, errCheckFailed):
 		return 1
 	}
-	// One line even when a flag name or value from the command line holds a
-	// line break (the flag package quotes neither).
-	msg := strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(err.Error())
-	fmt.Fprintf(e.stderr, "gradcheck %s: %s\n", c.name, msg)
+	fmt.Fprintln(e.stderr, oneLine("gradcheck "+c.name+": "+err.Error()))
 	return 2
+}
+
+// maxLine is the most bytes of the one line an error prints. Every message
+// quotes users' text by a bounded prefix (netio.Quote) and long paths by
+// their end (displayName), so a message this long is a defect: the line
+// is cut and says so rather than flooding the terminal.
+const maxLine = 300
+
+// oneLine returns msg as one line of at most maxLine bytes: line breaks
+// from a flag's name or value are escaped (the flag package quotes
+// neither).
+func oneLine(msg string) string {
+	msg = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(msg)
+	if len(msg) <= maxLine {
+		return msg
+	}
+	const mark = " …[cut]"
+	cut := maxLine - len(mark)
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + mark
+}
+
+// checkedWriter passes writes to w and keeps the first error.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	c.err = err
+	return n, err
 }
 
 // newFlags returns a flag set for a subcommand that never exits.
@@ -113,12 +190,31 @@ func parse(e *env, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if err != nil {
-		return err
+		return errors.New(shortenArgs(err.Error(), args))
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %s", netio.Quote(fs.Arg(0)))
 	}
 	return nil
+}
+
+// shortenArgs replaces in the flag package's message msg every long
+// argument of args, its name or its value, which that package quotes or
+// writes whole, by a bounded prefix.
+func shortenArgs(msg string, args []string) string {
+	for _, a := range args {
+		if len(a) <= netio.MaxQuote {
+			continue
+		}
+		name, value, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		for _, part := range []string{a, value, name} {
+			if len(part) > netio.MaxQuote {
+				msg = strings.ReplaceAll(msg, strconv.Quote(part), netio.Quote(part))
+				msg = strings.ReplaceAll(msg, part, netio.Quote(part))
+			}
+		}
+	}
+	return msg
 }
 
 func init() {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 
 	"github.com/gradcheck/gradcheck/backprop"
@@ -27,6 +28,10 @@ func runReport(e *env, args []string) (err error) {
 	}
 	if *out == "" {
 		return errors.New("--out: empty directory name")
+	}
+	// The output directory is checked before a minute of measuring, not after.
+	if err := writableDir(*out); err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "max-seconds" })
@@ -110,4 +115,23 @@ func (c *gpuColumns) close() error {
 	}
 	c.nets = nil
 	return errors.Join(errs...)
+}
+
+// writableDir returns an error unless dir is a directory, or can be made
+// one, that takes new files. It may create dir (the report would), and
+// creates and removes a temporary file in it.
+func writableDir(dir string) error {
+	name := displayName(dir)
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s exists and is not a directory", name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fileError(err, name)
+	}
+	f, err := os.CreateTemp(dir, ".gradcheck-probe-*")
+	if err != nil {
+		return fileError(err, name)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/netio"
@@ -12,6 +14,11 @@ import (
 func init() {
 	register(&command{name: "train", summary: "train a model file on a dataset and print the cost per epoch", run: runTrain})
 }
+
+// keepCosts is the number of epochs whose cost train keeps and prints: the
+// last ten thousand (80 KB), more than a terminal or a plot shows, so that
+// the memory of a run does not grow with --epochs, however many.
+const keepCosts = 10000
 
 func runTrain(e *env, args []string) error {
 	fs := newFlags(e, "train", "--model M --data D [--mode online|batch|minibatch] [--batch 16] [--epochs N] [--lr η] [--seed S] [--device cpu|gpu] [--save OUT] [--json]")
@@ -29,15 +36,42 @@ func runTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	net, d, err := in.load()
+	if _, err := parseDevice(*device); err != nil {
+		return err
+	}
+	// The output file is checked before the training, not after it.
+	if *save != "" {
+		if err := writable(*save); err != nil {
+			return fmt.Errorf("--save: %w", err)
+		}
+	}
+	ld, err := in.load(e, job{command: "train"})
 	if err != nil {
 		return err
 	}
+	net, d := ld.net, ld.data
+	data := displayName(in.data)
 	if s.Mode == backprop.MiniBatch && s.DropLast && s.BatchSize > d.N {
-		return fmt.Errorf("--batch: %d is larger than the %d samples of %s and --drop-last drops every batch", s.BatchSize, d.N, in.data)
+		return fmt.Errorf("--batch: %d is larger than the %d samples of %s and --drop-last drops every batch", s.BatchSize, d.N, data)
 	}
-	if !*asJSON {
-		s.Progress = progress(e, s.Epochs)
+	perEpoch := len(backprop.Schedule(d.N, s, backprop.NewShuffler(0)))
+	if perEpoch > 0 && s.Epochs > math.MaxInt/perEpoch {
+		return fmt.Errorf("--epochs: %d epochs of %d updates overflow the count of updates (at most %d epochs here)", s.Epochs, perEpoch, math.MaxInt/perEpoch)
+	}
+	// The first non-finite cost, seen by Progress, which sees every epoch.
+	bad := 0
+	var badCost float64
+	redraw := progress(e, s.Epochs)
+	if *asJSON {
+		redraw = nil
+	}
+	s.Progress = func(ep int, c float64) {
+		if bad == 0 && (math.IsNaN(c) || math.IsInf(c, 0)) {
+			bad, badCost = ep, c
+		}
+		if redraw != nil {
+			redraw(ep, c)
+		}
 	}
 	m, done, err := modelOn(e, *device, net)
 	if err != nil {
@@ -51,7 +85,7 @@ func runTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := diverged(h, in.data, s.LearningRate); err != nil {
+	if err := diverged(h, bad, badCost, data, s.LearningRate); err != nil {
 		if !*asJSON {
 			printHistory(e, s, h)
 		}
@@ -59,7 +93,7 @@ func runTrain(e *env, args []string) error {
 	}
 	if *save != "" {
 		if err := netio.SaveModel(*save, net); err != nil {
-			return err
+			return fmt.Errorf("--save: %w", fileError(err, displayName(*save)))
 		}
 	}
 	if *asJSON {
@@ -70,11 +104,13 @@ func runTrain(e *env, args []string) error {
 		out := struct {
 			Mode    string  `json:"mode"`
 			Initial float64 `json:"initial_cost"`
-			Epochs  []epoch `json:"epochs"`
-			Updates int     `json:"updates"`
-		}{Mode: s.Mode.String(), Initial: h.Initial, Updates: h.Updates}
+			// Epochs holds the last keepCosts epochs; EpochsRun counts them all.
+			Epochs    []epoch `json:"epochs"`
+			EpochsRun int     `json:"epochs_run"`
+			Updates   int     `json:"updates"`
+		}{Mode: s.Mode.String(), Initial: h.Initial, EpochsRun: h.Epochs, Updates: h.Updates}
 		for i, c := range h.Cost {
-			out.Epochs = append(out.Epochs, epoch{i + 1, c})
+			out.Epochs = append(out.Epochs, epoch{h.FirstKept() + i, c})
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -84,16 +120,30 @@ func runTrain(e *env, args []string) error {
 	return nil
 }
 
-// diverged returns an error naming the first non-finite cost of h: such a
-// run has no model to save and no history JSON can hold.
-func diverged(h backprop.History, data string, lr float64) error {
+// writable returns an error unless a file can be created at path: its
+// directory exists and takes a new file. It creates and removes a
+// temporary file there, and leaves path alone.
+func writable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory", displayName(path))
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".gradcheck-probe-*")
+	if err != nil {
+		return fileError(err, displayName(filepath.Dir(path)))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// diverged returns an error naming the first non-finite cost, at epoch bad
+// (0: none), or before training: such a run has no model to save and no
+// history JSON can hold.
+func diverged(h backprop.History, bad int, badCost float64, data string, lr float64) error {
 	if math.IsNaN(h.Initial) || math.IsInf(h.Initial, 0) {
 		return fmt.Errorf("the cost on %s is %v before training: the model's weights or the data overflow", data, h.Initial)
 	}
-	for i, c := range h.Cost {
-		if math.IsNaN(c) || math.IsInf(c, 0) {
-			return fmt.Errorf("training diverged: the cost on %s is %v after epoch %d (it was %.6g before training); try a smaller --lr than %g", data, c, i+1, h.Initial, lr)
-		}
+	if bad > 0 {
+		return fmt.Errorf("training diverged: the cost on %s is %v after epoch %d (it was %.6g before training); try a smaller --lr than %g", data, badCost, bad, h.Initial, lr)
 	}
 	return nil
 }
@@ -118,7 +168,10 @@ func printHistory(e *env, s *backprop.TrainSettings, h backprop.History) {
 	}
 	fmt.Fprintf(e.stdout, ", η = %g, %d updates\n", s.LearningRate, h.Updates)
 	fmt.Fprintf(e.stdout, "  epoch %3d  cost %.6g\n", 0, h.Initial)
+	if first := h.FirstKept(); first > 1 {
+		fmt.Fprintf(e.stdout, "  (epochs 1 to %d not kept: the history keeps the last %d of %d)\n", first-1, len(h.Cost), h.Epochs)
+	}
 	for i, c := range h.Cost {
-		fmt.Fprintf(e.stdout, "  epoch %3d  cost %.6g\n", i+1, c)
+		fmt.Fprintf(e.stdout, "  epoch %3d  cost %.6g\n", h.FirstKept()+i, c)
 	}
 }
