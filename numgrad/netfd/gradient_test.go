@@ -38,6 +38,9 @@ func matchesPlainCentral(t *testing.T) {
 	for _, loss := range backprop.Losses() {
 		for _, act := range backprop.Activations() {
 			for _, sizes := range [][]int{{3, 1}, {2, 4, 3}, {3, 5, 4, 2}, {4, 3, 3, 3, 2}} {
+				if loss == backprop.SoftmaxCrossEntropy && sizes[len(sizes)-1] < 2 {
+					continue // refused by backprop: a softmax over one output is 1
+				}
 				t.Run(fmt.Sprintf("%v/%v/%v", loss, act, sizes), func(t *testing.T) {
 					acts := make([]backprop.Activation, len(sizes)-1)
 					for i := range acts {
