@@ -38,7 +38,8 @@ import (
 //
 //	E(zˡ) = (n_{l−1} + 1)·(|Wˡ||aˡ⁻¹| + |bˡ|) + |Wˡ| E(aˡ⁻¹),   E(aˡ) = |fˡ′(zˡ)| E(zˡ) + 4|aˡ|,
 //
-// the output's errors perturb ∂e/∂aᴸ (2E(aᴸ) for the squared error;
+// (with the Lipschitz constant 1 for |f′| of ReLU and leaky ReLU, whose
+// pre-activation's error may carry it across the kink), the output's errors perturb ∂e/∂aᴸ (2E(aᴸ) for the squared error;
 // Σ|y|·p_j·Σ_{k≠j} p_k(E(a_j) + E(a_k)) for the softmax cross-entropy), the
 // pre-activations' errors perturb every f′(z) by |f″(z)|·E(z), and the
 // activations' errors every product δ aᵀ. Those perturbations travel
@@ -185,7 +186,9 @@ func softmax(p, a []float64) {
 // units of u) on the rounding of the last forward pass's pre-activations
 // and activations on b (see TermScale):
 //
-//	E(zˡ) = (n_{l−1} + 1)·(|Wˡ||aˡ⁻¹| + |bˡ|) + |Wˡ| E(aˡ⁻¹),   E(aˡ) = |fˡ′(zˡ)| E(zˡ) + 4|aˡ|.
+//	E(zˡ) = (n_{l−1} + 1)·(|Wˡ||aˡ⁻¹| + |bˡ|) + |Wˡ| E(aˡ⁻¹),   E(aˡ) = L_f E(zˡ) + 4|aˡ|,
+//
+// L_f = |f′(z)|, or 1 for the kinked activations (their Lipschitz constant).
 func (n *Network) forwardErrors(b Batch) (ez, ea [][]float64) {
 	cfg := n.cfg
 	L := n.NumLayers()
@@ -217,7 +220,15 @@ func (n *Network) forwardErrors(b Batch) (ez, ea [][]float64) {
 				}
 				ez[l][s*out+j] = float64(in+1)*m + e
 				zj, aj := z.At(s, j), a.At(s, j)
-				ea[l][s*out+j] = math.Abs(cfg.Activations[l].Deriv(zj, aj))*ez[l][s*out+j] + 4*math.Abs(aj)
+				slope := math.Abs(cfg.Activations[l].Deriv(zj, aj))
+				if cfg.Activations[l].HasKink() {
+					// The error may carry z across the kink, where the
+					// slope is the other piece's: the Lipschitz constant 1
+					// bounds both (a dead unit's activation is then off by
+					// up to its pre-activation's error, not by nothing).
+					slope = 1
+				}
+				ea[l][s*out+j] = slope*ez[l][s*out+j] + 4*math.Abs(aj)
 			}
 		}
 	}

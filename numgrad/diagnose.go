@@ -174,12 +174,18 @@ func diagnose(r *Report, batch, data int, c *checker) {
 }
 
 // float32Explains reports whether every failed component would pass, or
-// be undecided, with the allowance of a claim computed in float32.
+// be undecided, were the claim declared float32: with the allowance of a
+// claim computed in float32, or, where x's piece is ambiguous at float32's
+// rounding, as the derivative of a piece next to x (see ambiguity).
 func (c *checker) float32Explains(r *Report) bool {
 	s := c.s
 	s.ClaimEps = Float32
 	c32 := *c
 	c32.s = s
+	amb32 := false
+	if c.p.Ambiguous != nil {
+		amb32, _ = c.p.Ambiguous(Float32)
+	}
 	n := 0
 	for k, comp := range r.Components {
 		if comp.Status != Fail {
@@ -189,10 +195,15 @@ func (c *checker) float32Explains(r *Report) bool {
 			continue
 		}
 		n++
-		j := judge(comp.Claimed, comp.Estimate, bound{comp.Bound, comp.Bound}, c32.allow(k), &s)
-		if j.status == Fail {
-			return false
+		if judge(comp.Claimed, comp.Estimate, bound{comp.Bound, comp.Bound}, c32.allow(k), &s).status != Fail {
+			continue
 		}
+		if sw := c.st[k].sweep; amb32 && sw != nil && sw.pieces {
+			if lo, hi, ok := c.otherPieces(sw); ok && comp.Claimed >= lo && comp.Claimed <= hi {
+				continue
+			}
+		}
+		return false
 	}
 	return n > 0
 }

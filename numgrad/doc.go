@@ -2,6 +2,54 @@
 // gradients against them: whether a gradient is right, how sure the check
 // is, and where it is wrong.
 //
+// # The guarantee
+//
+// A check judges a [Problem]: a function f, a point x, a claimed gradient,
+// and what the caller declares besides (pieces, exact extensions, a term
+// scale, copies, a fast stencil). Every component gets an estimate of
+// ∂f/∂x_i with a bound on its error from the arithmetic, and one judge
+// (judge, in bound.go) compares the claim with it. The verdicts mean:
+//
+//   - Pass: the claim's error is at most the component's detection floor
+//     (Component.Floor); an error above the floor always fails.
+//   - Fail: the claim is wrong: it differs from the estimate by more than
+//     the bound plus the largest rounding a correct claim can carry.
+//   - Kink: the point is on a kink of f along this coordinate and the
+//     claim is the one-sided derivative of x's own piece (or, without
+//     piece information, lies between the one-sided derivatives).
+//   - Undecided: the evidence cannot decide — no estimate's bound settles
+//     the component, a budget ran out, x's piece is ambiguous at the
+//     claim's precision, or the disagreement is one the rounding of a model
+//     that declares nothing could explain. Never a guess either way.
+//   - NonFinite and Nondeterministic: NaN or ±Inf, or a claim that changes
+//     between two calls at the same x. Failures.
+//
+// A report with a failure (or a flag, or a failed projection of the fast
+// check) is WRONG: [Report.OK] is false, and `gradcheck check` exits 1. A
+// report with Undecided components and no failure is RIGHT where decided:
+// OK is true, the report names them, and strict mode
+// ([CheckSettings.Strict], --strict) makes them fail. The bound of each
+// estimate assumes rounding noise within 5.7 standard deviations and at
+// most one kink within the steps on each side; the detection floors
+// measured over the soundness suite (numgrad/soundness, reports/soundness.md)
+// are of order 1e-10 of the gradient's scale for a dense network checked by
+// central differences, 1e-14 by the complex step, and √u of it for a model
+// that declares no term scale.
+//
+// # The problem
+//
+// [Problem] is what a check judges; [FuncProblem] builds one for a plain
+// function, [ModelProblem] for any backprop.Model from the declarations it
+// makes through interfaces ([Piecewise], [PieceAmbiguity], [TermScaler],
+// [ComplexExtender], [DualExtender], [Cloner], [Dense], backprop.Layouter),
+// and [NetworkProblem] for a *backprop.Network, which makes all of them. A
+// model that embeds a network makes them too; one that hides it declares
+// nothing. No verdict depends on a Go type: two problems that offer the
+// same get the same report. Declarations that can be tested are: a copy,
+// an extension or a dense network whose cost at x differs from the model's
+// is not used, and the report's notes say so. [CheckProblem] checks a
+// problem; [Check], [CheckModel] and [CheckClaimed] are its shorthands.
+//
 // # Numerical derivatives
 //
 // Finite-difference schemes are data ([Formula]: [Forward], [Backward],
@@ -11,127 +59,71 @@
 // representable. [Richardson] extrapolates central differences over a
 // ladder of halving steps and returns an error estimate per component.
 // [ComplexStep] and [DualNumbers] give derivatives with no subtraction
-// error from an extension of f to complex or dual arguments, and
-// [NetworkComplexStep] and [NetworkDual] build them for a
-// backprop.Network from backprop.CostAt. [Noise] estimates the rounding
-// noise ε_f of f, the quantity that limits every difference quotient.
+// error from an extension of f to complex or dual arguments. [Noise]
+// estimates the rounding noise ε_f of f, the quantity that limits every
+// difference quotient.
 //
-// # The check
+// # The bounds
 //
-// [Check] compares a claimed gradient of a function of a flat vector with
-// its numerical derivatives; [CheckModel] does it for a backprop.Model's
-// own gradient on a batch, [CheckClaimed] for a gradient computed anywhere
-// else (read from a file, a GPU). [CheckSettings.Method] chooses central
-// differences (the default), Richardson extrapolation, the complex step,
-// dual numbers, or the fast check by random projections ([Fast]). The
-// [Report] gives, per component, the analytic and numerical values, the
-// tolerance, the relative error and a verdict; per layer and group
-// (weights, biases) when a layout is known; the worst components first
-// ([Report.Worst]); the group where the error enters the backward pass
-// ([Report.Located]); and likely causes.
+// All of them live in bound.go:
+//   - the rounding of a linear combination of values of f, noiseBound:
+//     5.7·σ·‖c‖₂ for noise σ (measured by ECnoise on x's own piece, at
+//     least eps·|f| at the largest value of the stencil): 4σ/h for a
+//     central difference, 8σ/h for a one-sided one;
+//   - the truncation of a central difference D₁ at h₁ from the difference
+//     D₂ at a step at least twice as large, pairBound: 2|D₁ − D₂| plus the
+//     rounding of both;
+//   - without piece information, a kink within both steps that the gaps
+//     f(x+h) − 2f(x) + f(x−h) cannot show, gapRatioOK: the test is tight
+//     (a smooth f's gap grows like h), and the jump it could still hide
+//     is added to the bound;
+//   - the claim's rounding allowance: 2γ_K(u)·M_i where the problem
+//     declares the magnitude M_i of the terms summed into component i and
+//     the longest chain K of roundings among them (u the claim's unit
+//     roundoff, [CheckSettings.ClaimEps], float64 or [Float32]); where it
+//     does not, the band [min(2¹³u, √u/4), √u]·G, G the scale of the
+//     gradient measured on f: a difference below the band passes, one
+//     above it fails, one inside it is Undecided. Nothing measured from the
+//     claim enlarges its allowance: a claim that varies between calls is
+//     Nondeterministic, never given slack.
 //
-// # The comparison rule
+// # The stages
 //
-// One rule decides everywhere. With a the analytic value, n the numerical
-// one and τ its absolute tolerance, a component passes when
+// Each runs only where the one before could not decide, and each returns
+// estimates with bounds that the same judge weighs:
+//  1. the first comparison: the central difference at c = 6e-6 with its
+//     bound from the step 2c (4 evaluations; a network's are computed at
+//     once by package netfd, kinks included); Richardson's ladder; the exact
+//     reference; or the fast check's projections ([Fast]), a screen in
+//     front of the rest;
+//  2. the step sweep ([Sweep]): central differences at thirteen steps, a
+//     quarter apart, for the components the first comparison did not
+//     settle, MaxResolve of them at most — a component not examined for
+//     lack of budget is Undecided, never failed on no evidence;
+//  3. kinks: with piece information, the one-sided difference on x's own
+//     piece; without it, the one-sided derivatives must bracket the claim;
+//  4. the exact reference (the problem's complex or dual extension)
+//     settles what finite differences cannot, away from kinks; at a kink
+//     it can only confirm a claim;
+//  5. ambiguity: where x's piece depends on the order of evaluation at
+//     the claim's precision, a claim that another piece next to x explains
+//     is Undecided.
 //
-//	|a − n| ≤ τ   or   RelErr(a, n) ≤ ρ,   RelErr(a, n) = |a − n|/max(|a|, |n|)
+// # Causes
 //
-// ([Within]; gonum's scalar.EqualWithinAbsOrRel except that no non-finite
-// value ever passes). [RelErr] is 0 for a == b (±0 included) and at most 2
-// otherwise, so a tiny value is judged by τ, not by a relative error that
-// cannot be small. NaN or ±Inf in f(x), in the point, in the claimed
-// gradient or in a numerical value makes the component [NonFinite] and the
-// report fail, with the reason in [Report.Flags]. ρ is 0 by default
-// ([CheckSettings.RelTol]) because τ carries the arithmetic. [Score]
-// measures |a − n| in units of the allowed tolerance (≤ 1 passes) and
-// orders the report.
-//
-// # Tolerances from the arithmetic
-//
-// τ is the sum of the error bound of the numerical value and an allowance
-// for the rounding of the analytic one; [CheckSettings.AbsTol] overrides
-// it. The pieces, with σ the noise of f measured by [Noise] and
-// eps the unit roundoff ([CheckSettings.Eps]):
-//   - rounding of a central difference at step h: 4σ/h (f(x ± h) each carry
-//     noise σ; the quotient's standard deviation is σ/(√2h)), with σ at
-//     least eps·|f| at the largest value of the stencil;
-//   - truncation, for components that do not agree at once: |D(h) − D(2h)|,
-//     three times the estimate of the h² term;
-//   - Richardson: twice Ridders' error estimate plus twice the rounding at
-//     the smallest step used;
-//   - exact references: only the rounding allowance 2¹³·eps·max(‖n‖∞, 1),
-//     which also enters every other τ: analytic and reference sum the same
-//     products in different orders, of terms of order one at least;
-//   - for a model ([CheckModel], [CheckClaimed]) that allowance is at least
-//     8 times the measured noise of the model's own gradient component
-//     ([GradientNoise]): a component that is the small difference of large
-//     terms carries their rounding, which no fixed allowance knows;
-//   - for a *backprop.Network it is also at least 2γ_K·M_i, where M_i is the
-//     magnitude of the terms that backpropagation sums into component i (the
-//     backward pass in absolute values) and K the longest chain of roundings
-//     among them: the first-order bound on the rounding of the analytic value
-//     and of an exact reference alike.
-//
-// # The step sweep
-//
-// A component that still disagrees is not failed on one step. Its central
-// difference is taken at thirteen steps, h = 2⁻⁴ … 2⁻²⁸ (relative), each a
-// quarter of the one before. For a right value the error shrinks like h²
-// (16-fold per level) until rounding takes over; for a wrong one it levels
-// off at the gap |a − f′|. The step with the least bound 2|D_j − D_{j+1}| +
-// 4σ/h_j + 4σ/h_{j+1} decides ([Sweep]); the report keeps the sweeps of the
-// worst components as evidence ([Report.Sweeps]). At most
-// [CheckSettings.MaxResolve] components per group are swept; the rest of a
-// group with more failures is failed without.
-//
-// # When the finite differences cannot decide
-//
-// On a network of extreme gain no step may be both above f's rounding and
-// below its curvature: the sweep's best level is then rounding over h, and
-// the component fails though the gradient may be right. Where an exact
-// reference exists ([CheckSettings.Reference], or the complex step for a
-// smooth *backprop.Network), every component that still fails after its
-// sweep is compared with it within the analytic allowance alone: it passes
-// if they agree, its note saying that the finite differences could not
-// settle it, and otherwise stays failed with the reference's value in its
-// note, confirmed by a method without a step.
-//
-// # Kinks
-//
-// ReLU and leaky ReLU make the cost piecewise smooth. A stencil that
-// straddles a point where a pre-activation changes sign does not measure
-// a derivative, and at such a point itself no derivative exists. A model
-// that can tell which piece its last cost lay on ([Piecewise]; a
-// backprop.Network is read directly) lets the checker know for certain
-// which stencils cross: those steps are left out of the sweep, and if
-// every step crosses, the point is on a kink and the analytic value —
-// the derivative of the piece the model's convention puts x on — is
-// compared with the one-sided difference on the side that stays on that
-// piece. Without piece information the checker infers a kink from
-// one-sided derivatives whose gap does not shrink with h, and checks that
-// the analytic value lies between them. Either way the component is
-// reported as [Kink], neither pass nor fail, unless it disagrees. Where
-// several kinks meet (a zero input row with zero biases puts consecutive
-// ReLU layers at 0 together), no side stays on x's piece and the chain
-// rule's conventional value need not equal any one-sided derivative: with
-// piece information that is an unverifiable Kink; without it, such a point
-// can be reported as a failure.
-//
-// # Fast mode
-//
-// [MethodFast] compares k random projections vᵀ∇f with directional
-// differences and states the probability that an error of a given size
-// escapes ([Fast.MissProbability], [Fast.Detects]). If a projection
-// disagrees it runs the full central check, so that the report still says
-// which component is wrong.
+// A cause is printed only where the pattern of failures across groups
+// supports it: a constant factor in a group (2, ½, −1, B, 1/B, B/N), a zero
+// or transposed block, a factor every layer shares from the output down, an
+// error in the weights alone, a claim that float32 rounding explains, the
+// layer where the error enters the backward pass.
 //
 // # Replay
 //
-// Every report carries a [Record]: method, seed, step, tolerances, the
-// point, the claimed gradient and the fast check's directions, in JSON
-// ([Record.MarshalJSON], [ReadRecord]). [Replay] and [ReplayModel] run it
-// again; the same function gives the same report, bit for bit, also with
-// [CheckSettings.Concurrent], because every component is computed alone in
-// a fixed order of operations.
+// Every report carries a [Record]: the settings (embedded), the point, the
+// claim and the fast check's directions, in JSON ([Record.MarshalJSON],
+// [ReadRecord]). [ReplayProblem], [Replay] and [ReplayModel] run it again;
+// the same function and declarations give the same report, bit for bit,
+// also with [CheckSettings.Concurrent], because every component is
+// computed alone in a fixed order of operations (with OpenBLAS, for the
+// same library and thread count).
 package numgrad

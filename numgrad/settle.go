@@ -308,16 +308,23 @@ func (c *checker) ambiguity() error {
 }
 
 // otherPieces returns the range of the one-sided differences of sw that
-// reach onto another piece than x's, widened by twice their rounding.
+// reach onto another piece than x's, each widened by twice its rounding
+// and by 4/3 of its change to the next smaller step on the same side (its
+// O(h) error, as in applyBracket).
 func (c *checker) otherPieces(sw *Sweep) (lo, hi float64, ok bool) {
 	lo, hi = math.Inf(1), math.Inf(-1)
-	for j := range sw.Steps {
-		r := 2 * oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
-		for s, cross := range [2][]bool{sw.crossL, sw.crossR} {
-			d := [2][]float64{sw.Left, sw.Right}[s][j]
-			if cross[j] && finite(d) {
-				lo, hi, ok = math.Min(lo, d-r), math.Max(hi, d+r), true
+	sides := [2][]float64{sw.Left, sw.Right}
+	for s, cross := range [2][]bool{sw.crossL, sw.crossR} {
+		d := sides[s]
+		for j := range sw.Steps {
+			if !cross[j] || !finite(d[j]) {
+				continue
 			}
+			w := 2 * oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
+			if j+1 < len(d) && cross[j+1] && finite(d[j+1]) {
+				w += 4.0 / 3 * math.Abs(d[j]-d[j+1])
+			}
+			lo, hi, ok = math.Min(lo, d[j]-w), math.Max(hi, d[j]+w), true
 		}
 	}
 	return lo, hi, ok

@@ -29,7 +29,10 @@ import (
 // What is asserted, per kind of fixture (the manifest's "kind"):
 //
 //   - right: exit 0 and no component Fail; Undecided components are allowed,
-//     counted and logged, at most 1 % of the components of the set.
+//     counted and logged; away from a kink at most 1 % of the components
+//     of the set (at a kink placed by solving a bias, 0 in torch's order
+//     and ±1e-17 in ours, either piece's derivative is right, and numgrad
+//     calls such a component Undecided).
 //   - planted: every component whose planted error (|planted − right|, from
 //     the two files) exceeds 4 × that component's own stated detection floor
 //     (the report's "floor"; without one, 0: every planted error must be
@@ -208,6 +211,7 @@ type checkComponent struct {
 	Analytic, Numerical float64
 	Tol                 float64
 	Floor               float64 // the component's detection floor; NaN where the report states none
+	Note                string
 }
 
 // checkOutcome is what the cross-check reads of a `check --claimed --json`
@@ -237,8 +241,8 @@ func readCheck(args ...string) (*checkOutcome, error) {
 	var r struct {
 		OK   bool `json:"ok"`
 		Loss struct {
-			Verdict string `json:"verdict"`
-			Note    string `json:"note"`
+			Status string `json:"status"`
+			Note   string `json:"note"`
 		} `json:"loss"`
 		Hints    []string `json:"hints"`
 		Gradient struct {
@@ -260,17 +264,18 @@ func readCheck(args ...string) (*checkOutcome, error) {
 			Components []struct {
 				Index     int    `json:"index"`
 				Status    string `json:"status"`
-				Analytic  jnum   `json:"analytic"`
-				Numerical jnum   `json:"numerical"`
+				Analytic  jnum   `json:"claimed"`
+				Numerical jnum   `json:"estimate"`
 				Tol       jnum   `json:"tol"`
 				Floor     *jnum  `json:"floor"`
+				Note      string `json:"note"`
 			} `json:"components"`
 		} `json:"gradient"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		return o, fmt.Errorf("the report is not the JSON expected: %v", err)
 	}
-	o.OK, o.LossVerdict = r.OK, r.Loss.Verdict
+	o.OK, o.LossVerdict = r.OK, r.Loss.Status
 	g := r.Gradient
 	causes := slices.Concat([]string{r.Loss.Note}, r.Hints, g.Hints, g.Flags, g.Causes, g.Failures)
 	if g.Located != nil {
@@ -294,8 +299,12 @@ func readCheck(args ...string) (*checkOutcome, error) {
 		if c.Floor != nil {
 			cc.Floor, o.FloorsStated = float64(*c.Floor), true
 		}
+		cc.Note = c.Note
 		o.Components[c.Index] = cc
 		o.Count[st]++
+		if st == stUndecided && strings.Contains(c.Note, "kink") {
+			o.Count[stUndecided+"@kink"]++
+		}
 	}
 	return o, nil
 }
@@ -353,7 +362,7 @@ func readClaim(path string) (loss float64, flat []float64, groups []groupKey, er
 type setTally struct {
 	mu                                     sync.Mutex
 	fixtures, components, undecided, kinks int
-	notRight                               int
+	notRight, kinkUndecided                int
 	detectable, found, below, belowPassed  int
 	byR                                    map[float64][2]int // r → {found, planted} for detectable
 	belowByR                               map[float64]int
@@ -367,6 +376,7 @@ func (s *setTally) addRight(o *checkOutcome) {
 	s.fixtures++
 	s.components += len(o.Components)
 	s.undecided += o.Count[stUndecided]
+	s.kinkUndecided += o.Count[stUndecided+"@kink"]
 	s.kinks += o.Count[stKink]
 	if o.Code != 0 {
 		s.notRight++
@@ -382,10 +392,15 @@ func (s *setTally) checkUndecided(t *testing.T, name string) {
 		return
 	}
 	frac := float64(s.undecided) / float64(s.components)
-	t.Logf("%s: %d fixtures, %d components: %d undecided (%.2f %%), %d kink; %d not RIGHT",
-		name, s.fixtures, s.components, s.undecided, 100*frac, s.kinks, s.notRight)
-	if frac > maxUndecided {
-		t.Errorf("%s: %d of %d components undecided (%.2f %%), at most %.0f %% allowed", name, s.undecided, s.components, 100*frac, 100*maxUndecided)
+	t.Logf("%s: %d fixtures, %d components: %d undecided (%.2f %%; %d of them at a kink), %d kink; %d not RIGHT",
+		name, s.fixtures, s.components, s.undecided, 100*frac, s.kinkUndecided, s.kinks, s.notRight)
+	// The fixtures put pre-activations exactly at kinks by solving a bias:
+	// 0 in torch's order, ±1e-17 in another, so that a right claim may be
+	// the derivative of either piece there, and its components at that
+	// kink are Undecided by design (numgrad's ambiguity). Undecided for any
+	// other reason stays rare.
+	if other := float64(s.undecided-s.kinkUndecided) / float64(s.components); other > maxUndecided {
+		t.Errorf("%s: %d of %d components undecided away from a kink (%.2f %%), at most %.0f %% allowed", name, s.undecided-s.kinkUndecided, s.components, 100*other, 100*maxUndecided)
 	}
 }
 
