@@ -107,10 +107,18 @@ func blindAllowance(u, g float64) allowance {
 // scaledAllowance returns the allowance of a component whose terms have
 // magnitude m along a chain of k roundings in unit roundoff u: 2γ_k(u)·m,
 // plus the rounding of the claimed value a itself to u.
+//
+// Below the smallest normal number a rounding is an absolute error of up to
+// 2⁻¹⁰⁷⁵ instead of a relative one (a saturated sigmoid's e^{−700}): k of
+// them, 2k·2⁻¹⁰⁷⁴, are allowed besides.
 func scaledAllowance(u float64, k int, m, a float64) allowance {
-	v := 2*gammaN(k, u)*m + u*math.Abs(a)
+	v := 2*gammaN(k, u)*m + u*math.Abs(a) + underflowAllowance(k)
 	return allowance{lo: v, hi: v}
 }
+
+// underflowAllowance is the absolute error of k roundings below the
+// smallest normal number, 2⁻¹⁰⁷⁴ each, for two evaluations.
+func underflowAllowance(k int) float64 { return 2 * float64(k) * 0x1p-1074 }
 
 // bound is the error bound of an estimate: lo == hi for finite
 // differences, whose bound is computed from the noise and the steps; an

@@ -3,6 +3,7 @@ package numgrad
 import (
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad/netfd"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // denseStencil sets p.Stencil from a Dense declaration, after checking that
@@ -26,6 +27,11 @@ func denseStencil(p *Problem, d Dense, b backprop.Batch, f0 float64, same func(s
 	}
 	if !same("DenseNetwork", v) {
 		return nil
+	}
+	if ref, err := runerr.Cost(c, theta, b); err == nil && ref.Rel <= runerr.MaxRel {
+		// The bound holds for runerr's order of evaluation; backprop's
+		// may differ from it by Slack times as much (see runerr).
+		p.Rounding = ref.Slack * ref.CostErr
 	}
 	p.Stencil = func(fp, fm []float64, cross []uint8, step float64, idx []int) error {
 		c.SetParams(theta)

@@ -12,7 +12,7 @@ import (
 // [noiseOf] for the method; Noise knows nothing of f's pieces, so a kink
 // inside a sampling is recognised only by its shape.
 func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) float64 {
-	s, _ := noiseOf(func(x []float64) (float64, bool, error) { return f(x), false, nil }, x, eps, rng)
+	s, _, _ := noiseOf(func(x []float64) (float64, bool, error) { return f(x), false, nil }, x, eps, rng)
 	return s
 }
 
@@ -46,49 +46,61 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 // costs resolution, never soundness.
 //
 // Samplings where every difference is zero (f flat at that scale) or that
-// meet a NaN or Inf say nothing and are skipped. The result is at least
-// eps·|f(x)|; it is NaN only if f(x) is not finite. It also returns f(x).
-func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float64, rng *rand.Rand) (float64, error) {
+// meet a NaN or Inf say nothing and are skipped; where every one is
+// skipped, the spacings 2⁻¹⁴ and 2⁻⁸ are tried as well, for a cost that is
+// a staircase coarser than the finer ones see. The result is at least
+// eps·|f(x)|; it is NaN only if f(x) is not finite. flat reports that no
+// sampling saw f change at all: the noise is then unknown, and the result
+// is the floor.
+func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float64, rng *rand.Rand) (sigma float64, flat bool, err error) {
 	var fv [noiseSamples]float64
 	xt := make([]float64, len(x))
 	var est, spiky []float64
-	for range noiseDirections {
-		p := noiseDirection(x, rng)
-		for _, delta := range noiseSpacings {
-			crossed := false
-			for t := range fv {
-				for i := range x {
-					xt[i] = x[i] + float64(t)*delta*p[i]
+	dirs := make([][]float64, noiseDirections)
+	for d := range dirs {
+		dirs[d] = noiseDirection(x, rng)
+	}
+	for pass, spacings := range [][]float64{noiseSpacings, coarseSpacings} {
+		if pass == 1 && len(positive(est))+len(positive(spiky)) > 0 {
+			break
+		}
+		for _, p := range dirs {
+			for _, delta := range spacings {
+				crossed := false
+				for t := range fv {
+					for i := range x {
+						xt[i] = x[i] + float64(t)*delta*p[i]
+					}
+					v, c, err := eval(xt)
+					if err != nil {
+						return 0, false, err
+					}
+					fv[t] = v
+					crossed = crossed || c
 				}
-				v, c, err := eval(xt)
-				if err != nil {
-					return 0, err
+				if crossed {
+					continue
 				}
-				fv[t] = v
-				crossed = crossed || c
+				s := ecnoise(fv[:])
+				if spike(fv[:]) {
+					spiky = append(spiky, s)
+					continue
+				}
+				est = append(est, s)
 			}
-			if crossed {
-				continue
-			}
-			s := ecnoise(fv[:])
-			if spike(fv[:]) {
-				spiky = append(spiky, s)
-				continue
-			}
-			est = append(est, s)
 		}
 	}
 	fx, _, err := eval(x)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if !finite(fx) {
-		return math.NaN(), nil
+		return math.NaN(), false, nil
 	}
 	if len(positive(est)) == 0 {
 		est = append(est, spiky...)
 	}
-	return math.Max(median(est), eps*math.Abs(fx)), nil
+	return math.Max(median(est), eps*math.Abs(fx)), len(positive(est)) == 0, nil
 }
 
 // spike reports whether the second differences of fv hold one value, or
@@ -151,7 +163,10 @@ const (
 	noiseDirections = 2
 )
 
-var noiseSpacings = []float64{0x1p-20, 0x1p-26, 0x1p-32, 0x1p-38, 0x1p-44}
+var (
+	noiseSpacings  = []float64{0x1p-20, 0x1p-26, 0x1p-32, 0x1p-38, 0x1p-44}
+	coarseSpacings = []float64{0x1p-14, 0x1p-8}
+)
 
 // noiseDirection returns p_i = ±max(1, |x_i|), signs from rng.
 func noiseDirection(x []float64, rng *rand.Rand) []float64 {

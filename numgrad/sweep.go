@@ -351,7 +351,7 @@ func (c *checker) applyBracket(k int, sw *Sweep, j int) {
 		return
 	}
 	comp.Status = Undecided
-	comp.FailAt = math.Inf(1)
+	comp.FailAt, comp.Floor = math.Inf(1), math.Inf(1)
 	comp.Note = fmt.Sprintf("kink: the claim lies outside the one-sided derivatives [%.6g, %.6g] at h = %.2g, but without the pieces (a Piece method) several kinks may meet there", lo, hi, comp.Step)
 }
 
