@@ -36,3 +36,35 @@ func BenchmarkCheck8385Richardson(b *testing.B)        { benchCheck(b, numgrad.M
 func BenchmarkCheck8385Complex(b *testing.B)           { benchCheck(b, numgrad.MethodComplex, false) }
 func BenchmarkCheck8385Dual(b *testing.B)              { benchCheck(b, numgrad.MethodDual, false) }
 func BenchmarkCheck8385Fast(b *testing.B)              { benchCheck(b, numgrad.MethodFast, false) }
+
+// benchCheckModel times CheckModel, central differences, on the
+// [w,w,w,1] sigmoid network of the PyTorch gradcheck peer (batch 16), with
+// the check's own goroutines (Concurrent: the stencil and sweeps use
+// GOMAXPROCS; run with -cpu 2 for "2 workers"). It is the checker's whole
+// cost (the problem's construction included, loading and the analytic
+// gradient not: the claim is computed once, outside the loop).
+func benchCheckModel(b *testing.B, w int) {
+	net := backprop.MustNew(backprop.Config{Sizes: []int{w, w, w, 1},
+		Activations: []backprop.Activation{backprop.Sigmoid, backprop.Sigmoid, backprop.Identity}, Seed: 1})
+	d := randomData(rand.New(rand.NewPCG(1, 1)), net, 16)
+	bt := backprop.All(d)
+	g := make([]float64, net.NumParams())
+	if _, err := net.Gradient(g, bt); err != nil {
+		b.Fatal(err)
+	}
+	s := &numgrad.CheckSettings{Concurrent: true}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := numgrad.CheckClaimed(net, bt, g, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !r.OK() {
+			b.Fatalf("a right gradient failed:\n%s", r)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(net.NumParams()), "ns/param")
+}
+
+func BenchmarkCheckModel64(b *testing.B)  { benchCheckModel(b, 64) }
+func BenchmarkCheckModel128(b *testing.B) { benchCheckModel(b, 128) }

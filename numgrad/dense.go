@@ -1,6 +1,8 @@
 package numgrad
 
 import (
+	"math"
+
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad/netfd"
 	"github.com/gradcheck/gradcheck/numgrad/runerr"
@@ -28,10 +30,14 @@ func denseStencil(p *Problem, d Dense, b backprop.Batch, f0 float64, same func(s
 	if !same("DenseNetwork", v) {
 		return nil
 	}
-	if ref, err := runerr.Cost(c, theta, b); err == nil && ref.Rel <= runerr.MaxRel {
+	p.Rounding = func() (float64, error) {
+		ref, err := runerr.Cost(c, theta, b)
+		if err != nil || !(ref.Rel <= runerr.MaxRel) {
+			return math.NaN(), err
+		}
 		// The bound holds for runerr's order of evaluation; backprop's
 		// may differ from it by Slack times as much (see runerr).
-		p.Rounding = ref.Slack * ref.CostErr
+		return ref.Slack * ref.CostErr, nil
 	}
 	p.Stencil = func(fp, fm []float64, cross []uint8, step float64, idx []int) error {
 		c.SetParams(theta)

@@ -271,11 +271,17 @@ func (c *checker) noise() error {
 	if err != nil {
 		return err
 	}
-	if flat && finite(c.p.Rounding) {
+	if flat && c.p.Rounding != nil {
 		// f changed at no spacing: its rounding is unknown to sampling (a
 		// confident softmax's cost, a staircase of ulp(logit) far above
 		// eps·|f|), and the declared bound on it stands in.
-		s = math.Max(s, c.p.Rounding)
+		r, err := c.p.Rounding()
+		if err != nil {
+			return err
+		}
+		if finite(r) {
+			s = math.Max(s, r)
+		}
 	}
 	c.sigma = s
 	if math.IsNaN(s) {

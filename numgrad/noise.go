@@ -31,7 +31,7 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 // is a staircase of spacing eps·|term|) shows in high differences without
 // looking random.
 //
-// The sampling is repeated at the spacings δ = 2⁻²⁰, 2⁻²⁶, …, 2⁻⁴⁴ along two
+// The sampling is repeated at the spacings δ = 2⁻²⁰, 2⁻³², 2⁻⁴⁴ along two
 // directions, and the median of the positive estimates is taken: rounding
 // noise does not depend on δ or the direction, curvature that passes for
 // noise shrinks with δ, and a staircase too fine to see at one spacing
@@ -156,15 +156,15 @@ func median(v []float64) float64 {
 	return pos[len(pos)/2]
 }
 
-// The sampling of noiseOf: 9 points at five spacings along two random
-// directions.
+// The sampling of noiseOf: 9 points at three spacings along two random
+// directions (and two coarser spacings where those see f flat).
 const (
 	noiseSamples    = 9
 	noiseDirections = 2
 )
 
 var (
-	noiseSpacings  = []float64{0x1p-20, 0x1p-26, 0x1p-32, 0x1p-38, 0x1p-44}
+	noiseSpacings  = []float64{0x1p-20, 0x1p-32, 0x1p-44}
 	coarseSpacings = []float64{0x1p-14, 0x1p-8}
 )
 

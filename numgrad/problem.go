@@ -65,12 +65,13 @@ type Problem struct {
 	TermScale []float64
 	Chain     int
 
-	// Rounding, if positive, bounds the rounding error of f at X (a
-	// network's from running error analysis, package runerr). It stands in
-	// for the noise of f where sampling sees f change at no spacing at all,
-	// which happens where f is a staircase coarser than its value
-	// suggests (a confident softmax's cost of 1e-14 made of logits of 30).
-	Rounding float64
+	// Rounding, if not nil, returns a bound on the rounding error of f at X
+	// (a network's from running error analysis, package runerr). It stands
+	// in for the noise of f where sampling sees f change at no spacing at
+	// all, which happens where f is a staircase coarser than its value
+	// suggests (a confident softmax's cost of 1e-14 made of logits of 30);
+	// the check calls it only then.
+	Rounding func() (float64, error)
 
 	// Regrad, if not nil, computes the claim at X again into dst. The
 	// check calls it once and reports the components whose two values
