@@ -3,6 +3,7 @@ package numgrad_test
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
@@ -68,3 +69,55 @@ func benchCheckModel(b *testing.B, w int) {
 
 func BenchmarkCheckModel64(b *testing.B)  { benchCheckModel(b, 64) }
 func BenchmarkCheckModel128(b *testing.B) { benchCheckModel(b, 128) }
+
+// counting counts the cost evaluations of the network it embeds (and
+// makes every declaration the network makes).
+type counting struct {
+	*backprop.Network
+	n *int
+}
+
+func (c counting) Cost(b backprop.Batch) (float64, error) { *c.n++; return c.Network.Cost(b) }
+
+// BenchmarkFastCheck784 times the fast check (16 projections) of a right
+// gradient of the [784,256,256,10] sigmoid network (269,322 parameters) on
+// a batch of 16, loading and the analytic gradient excluded, and then, in
+// the same run, as many cost evaluations as the check made: the metric
+// check/evals is the ratio of the two times (issue 13: at most 3).
+func BenchmarkFastCheck784(b *testing.B) {
+	net := backprop.MustNew(backprop.Config{Sizes: []int{784, 256, 256, 10},
+		Activations: []backprop.Activation{backprop.Sigmoid, backprop.Sigmoid, backprop.Identity}, Seed: 1})
+	d := randomData(rand.New(rand.NewPCG(1, 1)), net, 16)
+	bt := backprop.All(d)
+	g := make([]float64, net.NumParams())
+	if _, err := net.Gradient(g, bt); err != nil {
+		b.Fatal(err)
+	}
+	var evals int
+	m := counting{net, &evals}
+	s := &numgrad.CheckSettings{Method: numgrad.MethodFast}
+	var check, cost int64
+	b.ResetTimer()
+	for b.Loop() {
+		evals = 0
+		t0 := time.Now()
+		r, err := numgrad.CheckClaimed(m, bt, g, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		check += time.Since(t0).Nanoseconds()
+		if !r.OK() || len(r.Components) != 0 {
+			b.Fatalf("the fast check did not pass a right gradient on its projections alone:\n%s", r)
+		}
+		n := evals
+		t0 = time.Now()
+		for range n {
+			if _, err := net.Cost(bt); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cost += time.Since(t0).Nanoseconds()
+	}
+	b.ReportMetric(float64(check)/float64(cost), "check/evals")
+	b.ReportMetric(float64(evals), "evals")
+}

@@ -73,6 +73,69 @@ type checker struct {
 	// ambiguous caches Problem.Ambiguous at the claim's unit roundoff: 0
 	// unknown, 1 no, 2 yes.
 	ambiguous int
+	// arbiterDone says that arbiter has been looked for; notes are the
+	// check's own notes for the report.
+	arbiterDone bool
+	notes       []string
+}
+
+// extension returns the reference of the problem's extension for method m
+// (complex or dual), or nil where the problem has none or where its value
+// at x is not f(x): an extension sums in its own order, so it must agree
+// with f at x within the rounding of the two evaluations (extensionSlack),
+// not bit for bit; one that does not is another function, and a note says
+// so.
+func (c *checker) extension(m Method) (Reference, error) {
+	var ref Reference
+	switch {
+	case m == MethodComplex && c.p.Complex != nil:
+		ref = ComplexStep(c.p.Complex)
+	case m == MethodDual && c.p.Dual != nil:
+		ref = DualNumbers(c.p.Dual)
+	default:
+		return nil, nil
+	}
+	var v float64
+	switch m {
+	case MethodComplex:
+		y, err := c.p.Complex(lift[backprop.Complex](c.x))
+		if err != nil {
+			return nil, err
+		}
+		v = real(complex128(y))
+	default:
+		y, err := c.p.Dual(lift[backprop.Dual](c.x))
+		if err != nil {
+			return nil, err
+		}
+		v = y.V
+	}
+	f0 := c.main.f0
+	if math.Abs(v-f0) <= extensionSlack*float64Eps*math.Max(math.Abs(f0), math.Abs(v)) || !finite(f0) {
+		return ref, nil
+	}
+	c.notes = append(c.notes, fmt.Sprintf("the %s extension gives %v at x, f gives %v: another function, not used", m, v, f0))
+	return nil, nil
+}
+
+// arbiterRef returns the exact reference that settles what finite
+// differences cannot: the complex extension's, else the dual's (nil if
+// neither is offered, or neither computes f).
+func (c *checker) arbiterRef() (Reference, error) {
+	if !c.arbiterDone {
+		c.arbiterDone = true
+		for _, m := range []Method{MethodComplex, MethodDual} {
+			r, err := c.extension(m)
+			if err != nil {
+				return nil, err
+			}
+			if r != nil {
+				c.arbiter = r
+				break
+			}
+		}
+	}
+	return c.arbiter, nil
 }
 
 // isAmbiguous reports whether the problem says that x's piece depends on
@@ -141,23 +204,15 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 		return nil, fmt.Errorf("numgrad: TermScale has %d components, the problem %d", len(p.TermScale), n)
 	}
 	c := &checker{p: p, s: s, x: append([]float64(nil), p.X...), claimed: append([]float64(nil), p.Claimed...), pieces: p.Piece != nil, sigma: -1, xmag: -1}
-	switch {
-	case p.Complex != nil:
-		c.arbiter = ComplexStep(p.Complex)
-	case p.Dual != nil:
-		c.arbiter = DualNumbers(p.Dual)
-	}
 	switch s.Method {
 	case MethodComplex:
 		if p.Complex == nil {
 			return nil, errors.New("numgrad: method complex needs the problem's complex extension (Problem.Complex; a model's CostComplex)")
 		}
-		c.ref = ComplexStep(p.Complex)
 	case MethodDual:
 		if p.Dual == nil {
 			return nil, errors.New("numgrad: method dual needs the problem's dual extension (Problem.Dual; a model's CostDual)")
 		}
-		c.ref = DualNumbers(p.Dual)
 	}
 	if s.Indices != nil {
 		c.idx = append([]int(nil), s.Indices...)
@@ -188,6 +243,15 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 		r.Step = 0
 	}
 	r.Flags = append(r.Flags, c.flags()...)
+	defer func() { r.Notes = append(r.Notes, c.notes...) }()
+	if s.Method.exact() {
+		if c.ref, err = c.extension(s.Method); err != nil {
+			return nil, err
+		}
+		if c.ref == nil {
+			return nil, fmt.Errorf("numgrad: method %v: %s", s.Method, c.notes[len(c.notes)-1])
+		}
+	}
 	var regrad []float64
 	if p.Regrad != nil {
 		regrad = make([]float64, n)

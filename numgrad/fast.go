@@ -114,30 +114,57 @@ func directions(seed uint64, k, n int) [][]float64 {
 }
 
 // fast runs the projections; dirs are the saved directions of a replay,
-// or nil to draw them from the seed.
+// or nil to draw them from the seed (one at a time, into one buffer: the
+// same numbers as directions gives).
 func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 	n := len(c.x)
-	if dirs == nil {
-		dirs = directions(c.s.Seed, c.s.Projections, n)
+	k := c.s.Projections
+	if dirs != nil {
+		k = len(dirs)
 	}
 	for m, v := range dirs {
 		if len(v) != n {
 			return nil, fmt.Errorf("numgrad: direction %d has %d components, want %d", m, len(v), n)
 		}
 	}
-	fr := &Fast{K: len(dirs), Step: c.s.Step, Projections: make([]Projection, len(dirs))}
-	xmag := math.Max(1, mag(c.x...))
+	rng := rand.New(rand.NewPCG(c.s.Seed, 0x66617374))
+	buf := make([]float64, n)
+	direction := func(m int) []float64 {
+		if dirs != nil {
+			return dirs[m]
+		}
+		for i := range buf {
+			buf[i] = rng.NormFloat64()
+		}
+		return buf
+	}
+	fr := &Fast{K: k, Step: c.s.Step, Projections: make([]Projection, k)}
 	w := c.main
 	a := c.claimed
 	f0 := w.f0
-	// The allowance of every component: from the term scale, or the blind
-	// band at the scale of the claim's own projection (which a wrong claim
-	// can only move by its own size times √u).
+	// The allowance of every component: from the term scale, computed
+	// once; or, where there is none, the blind band at the scale of the
+	// claim's own projection (which a wrong claim can only move by its own
+	// size times √u).
+	scaled := make([]float64, n)
+	blind := make([]bool, n)
+	for i := range scaled {
+		if c.p.TermScale != nil && finite(c.p.TermScale[i]) {
+			scaled[i] = scaledAllowance(c.s.ClaimEps, c.p.Chain, c.p.TermScale[i], a[i]).lo
+		} else {
+			blind[i] = true
+		}
+	}
+	xmag := math.Max(1, mag(c.x...))
 	xs := make([]float64, n)
 	disp := make([]float64, n)
+	rel := make([]float64, n) // max(1, |x_i|)
+	for i, xi := range c.x {
+		rel[i] = math.Max(1, math.Abs(xi))
+	}
 	at := func(v []float64, cs, t float64) (float64, bool, error) {
 		for i, xi := range c.x {
-			xs[i] = xi + t*cs*math.Max(1, math.Abs(xi))*v[i]
+			xs[i] = xi + t*cs*rel[i]*v[i]
 		}
 		return w.eval(xs)
 	}
@@ -157,10 +184,10 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		for i := range disp {
 			d := disp[i] - xs[i]
 			claimed += a[i] * d
-			if c.p.TermScale != nil && finite(c.p.TermScale[i]) {
-				al.lo += math.Abs(d) * scaledAllowance(c.s.ClaimEps, c.p.Chain, c.p.TermScale[i], a[i]).lo
-			} else {
+			if blind[i] {
 				absA += math.Abs(a[i] * d)
+			} else {
+				al.lo += math.Abs(d) * scaled[i]
 			}
 		}
 		if absA > 0 {
@@ -172,7 +199,8 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		}
 		return fp - fm, claimed, al, fp - 2*f0 + fm, mag(fp, fm), cp || cm, nil
 	}
-	for m, v := range dirs {
+	for m := range k {
+		v := direction(m)
 		cs := c.s.Step
 		var g1, cl1, g2, cl2, gap1, gap2, f1, f2 float64
 		var al allowance

@@ -3,7 +3,6 @@ package numgrad
 import (
 	"fmt"
 	"math"
-
 )
 
 // The first comparison of every component, by the method's own estimate.

@@ -157,9 +157,10 @@ type (
 // parameters θ with the claimed gradient (nil: m's own, from m.Gradient,
 // which Regrad then computes again). It takes every declaration m makes
 // ([backprop.Layouter], [Piecewise], [PieceAmbiguity], [TermScaler],
-// [ComplexExtender], [DualExtender], [Cloner], [Dense]) and checks those it can: a copy, an
-// extension or a dense network whose cost at θ is not m's is not used, and
-// the report says so. Func sets m's parameters; the check puts θ back
+// [ComplexExtender], [DualExtender], [Cloner], [Dense]) and checks those it
+// can: a copy or a dense network whose cost at θ is not m's is not used,
+// and the report says so (an extension is tested the same way by the
+// check that first uses it). Func sets m's parameters; the check puts θ back
 // before it returns. It panics if m is nil or claimed has the wrong
 // length; errors of m are returned.
 func ModelProblem(m backprop.Model, b backprop.Batch, claimed []float64) (*Problem, error) {
@@ -243,30 +244,13 @@ func ModelProblem(m backprop.Model, b backprop.Batch, claimed []float64) (*Probl
 			}
 		}
 	}
-	// An extension sums in its own order: it must agree with f at θ within
-	// the rounding of the two evaluations, not bit for bit.
-	near := func(what string, v float64) bool {
-		if math.Abs(v-f0) <= extensionSlack*float64Eps*math.Max(math.Abs(f0), math.Abs(v)) || math.IsNaN(f0) {
-			return true
-		}
-		p.notes = append(p.notes, fmt.Sprintf("the model's %s gives the cost %v at θ, its Cost %v: not used", what, v, f0))
-		return false
-	}
+	// The extensions are tested when a check first uses them (see
+	// checker.extension).
 	if e, ok := m.(ComplexExtender); ok {
-		f := func(x []backprop.Complex) (backprop.Complex, error) { return e.CostComplex(x, b) }
-		if v, err := f(lift[backprop.Complex](theta)); err != nil {
-			return nil, err
-		} else if near("CostComplex", real(complex128(v))) {
-			p.Complex = f
-		}
+		p.Complex = func(x []backprop.Complex) (backprop.Complex, error) { return e.CostComplex(x, b) }
 	}
 	if e, ok := m.(DualExtender); ok {
-		f := func(x []backprop.Dual) (backprop.Dual, error) { return e.CostDual(x, b) }
-		if v, err := f(lift[backprop.Dual](theta)); err != nil {
-			return nil, err
-		} else if near("CostDual", v.V) {
-			p.Dual = f
-		}
+		p.Dual = func(x []backprop.Dual) (backprop.Dual, error) { return e.CostDual(x, b) }
 	}
 	if t, ok := m.(TermScaler); ok {
 		m.SetParams(theta)
@@ -289,7 +273,7 @@ func ModelProblem(m backprop.Model, b backprop.Batch, claimed []float64) (*Probl
 }
 
 // extensionSlack is how far, in units of eps·|f|, an extension's value at
-// θ may lie from the model's cost for the two to count as one function:
+// x may lie from f(x) for the two to count as one function:
 // the same terms summed in two orders differ by at most (n − 1)·u·Σ|terms|,
 // and a cost of order one from terms of order one over a few thousand
 // terms is well inside 2²⁰·u. A function that is merely different is

@@ -124,7 +124,6 @@ func TestRecordJSON(t *testing.T) {
 		{"lengths", `{"method":"central","point":[1,2],"claimed":[1]}`, "1 claimed components for a point of 2"},
 		{"method", `{"method":"guess","point":[1],"claimed":[1]}`, "unknown method"},
 		{"number", `{"method":"central","point":["big"],"claimed":[1]}`, "not a number"},
-		{"fast without directions", `{"method":"fast","point":[1],"claimed":[1]}`, "without directions"},
 		{"direction length", `{"method":"fast","point":[1],"claimed":[1],"directions":[[1,2]]}`, "direction 0"},
 	} {
 		_, err := numgrad.ReadRecord(strings.NewReader(tc.json))

@@ -210,7 +210,7 @@ func (c *checker) sweepStencil(ks []int) error {
 // and the note says so; where it cannot decide either, the component stays
 // as it was.
 func (c *checker) arbitrate() error {
-	if c.s.Method.exact() || c.arbiter == nil {
+	if c.s.Method.exact() {
 		return nil
 	}
 	var todo []int
@@ -225,6 +225,12 @@ func (c *checker) arbitrate() error {
 				todo = append(todo, k)
 			}
 		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if a, err := c.arbiterRef(); a == nil || err != nil {
+		return err
 	}
 	name := c.arbiter.Name()
 	type res struct{ d float64 }
@@ -390,7 +396,7 @@ func (c *checker) unswept() error {
 // where its first stencil was known to cross no kink (at a kink the
 // reference may differentiate another piece); elsewhere it stays pending.
 func (c *checker) arbitrateUnswept() error {
-	if c.s.Method.exact() || c.arbiter == nil {
+	if c.s.Method.exact() {
 		return nil
 	}
 	var todo []int
@@ -398,6 +404,12 @@ func (c *checker) arbitrateUnswept() error {
 		if st := c.st[k]; st.pending && !st.swept && len(todo) < 4*c.s.MaxResolve {
 			todo = append(todo, k)
 		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if a, err := c.arbiterRef(); a == nil || err != nil {
+		return err
 	}
 	ds := make([]float64, len(c.comps))
 	err := c.forEach(todo, func(_ *worker, k int) error {

@@ -100,6 +100,9 @@ gobench pure 2 "$large"
 pat='^BenchmarkGradient$/^\[(64_64_64_1|128_128_128_1)\]$/.*/^fast$'
 step $GO test -run NONE -bench "'$pat'" -benchtime 3x -count 3 ./numgrad/netfd
 $GO test -run NONE -bench "$pat" -benchtime 3x -count 3 ./numgrad/netfd | tee "$out/netfd.txt"
+# The checker itself (issue 13): CheckModel's whole check, 2 threads.
+step $GO test -run NONE -bench "'^BenchmarkCheckModel(64|128)$'" -benchtime 3x -count 3 -cpu 2 ./numgrad
+$GO test -run NONE -bench '^BenchmarkCheckModel(64|128)$' -benchtime 3x -count 3 -cpu 2 ./numgrad | tee "$out/checker.txt"
 step "$py" $peers/torch_gradcheck.py --limit 30 --out torch-gradcheck.json
 "$py" $peers/torch_gradcheck.py --limit 30 --out "$out/torch-gradcheck.json" | tee -a "$out/torch.txt"
 

@@ -70,4 +70,6 @@ func (m *model) CostDual(theta []backprop.Dual, b backprop.Batch) (backprop.Dual
 func (m *model) DenseNetwork() *backprop.Network { return m.net }
 
 // CloneModel returns the same mutant over a copy of the network.
-func (m *model) CloneModel() backprop.Model { return &model{net: m.net.Clone(), bug: m.bug, name: m.name} }
+func (m *model) CloneModel() backprop.Model {
+	return &model{net: m.net.Clone(), bug: m.bug, name: m.name}
+}

@@ -6,7 +6,8 @@
 //
 // RUNDIR holds what bench.sh wrote: go-native.txt and go-pure.txt (go test
 // -bench output of package backprop with OpenBLAS and with GRADCHECK_BLAS=go),
-// netfd.txt (package numgrad/netfd), torch-mlp-*.json
+// netfd.txt (package numgrad/netfd), checker.txt (package numgrad's
+// BenchmarkCheckModel), torch-mlp-*.json
 // (../shared/peers/torch_mlp.py --out), torch-gradcheck.json
 // (torch_gradcheck.py --out), meta.txt (lines "key: value" describing the
 // run) and commands.txt (the commands, one a line). Every ratio compares
@@ -51,12 +52,12 @@ func main() {
 
 // run is everything one bench.sh run measured.
 type run struct {
-	native, pure, netfd map[string]goBench
-	mlp                 []torchMLP
-	gradcheck           []torchGradcheck
-	meta                [][2]string
-	commands            []string
-	blasInfo            string
+	native, pure, netfd, checker map[string]goBench
+	mlp                          []torchMLP
+	gradcheck                    []torchGradcheck
+	meta                         [][2]string
+	commands                     []string
+	blasInfo                     string
 }
 
 func load(dir string) (*run, error) {
@@ -64,7 +65,7 @@ func load(dir string) (*run, error) {
 	for _, f := range []struct {
 		name string
 		dst  *map[string]goBench
-	}{{"go-native.txt", &r.native}, {"go-pure.txt", &r.pure}, {"netfd.txt", &r.netfd}} {
+	}{{"go-native.txt", &r.native}, {"go-pure.txt", &r.pure}, {"netfd.txt", &r.netfd}, {"checker.txt", &r.checker}} {
 		file := filepath.Join(dir, f.name)
 		fh, err := os.Open(file)
 		if err != nil {
@@ -285,7 +286,26 @@ func (r *run) markdown() (string, int) {
 			dur(t2/1e9, ok2), dur(t1/1e9, ok1), ratio(ts*1e9/t2, okT && ok2), ratio(ts*1e9/t1, okT && ok1), sci(e2*1e-12, okE), sci(e2*1e-12/g2, okE && g2 > 0))
 	}
 
-	p("\n## Acceptance (issue 8), computed from the numbers above\n\n| criterion | measured | target | met |\n|---|---:|---:|:---:|\n")
+	p("\n## The checker itself\n\n")
+	p("`numgrad.CheckClaimed` of backprop's gradient, central differences (the first comparison at two steps, step sweeps, ")
+	p("the network's declarations), `Concurrent` on 2 threads (`go test -bench CheckModel -cpu 2 ./numgrad`): the whole ")
+	p("check that `gradcheck check` runs, against `torch.autograd.gradcheck`'s slow mode on the same shape.\n\n")
+	p("| network | PyTorch gradcheck | ours, CheckModel, 2 workers | speed-up | target |\n|---|---:|---:|---:|---:|\n")
+	for _, w := range []int{64, 128} {
+		layers := []int{w, w, w, 1}
+		var ts float64
+		okT := false
+		for i := range r.gradcheck {
+			if slices.Equal(r.gradcheck[i].Layers, layers) && r.gradcheck[i].GradcheckS != nil {
+				ts, okT = *r.gradcheck[i].GradcheckS, true
+			}
+		}
+		tc, okC := r.get(r.checker, fmt.Sprintf("CheckModel%d", w), 2).median("ns/op")
+		checks = append(checks, check{what: fmt.Sprintf("the checker (CheckModel, central, 2 workers) %v: speed-up over torch gradcheck", layers), got: ts * 1e9 / tc, want: 30, ok: okT && okC})
+		p("| %v | %s | %s | %s | ≥ 30× |\n", layers, dur(ts, okT), dur(tc/1e9, okC), ratio(ts*1e9/tc, okT && okC))
+	}
+
+	p("\n## Acceptance (issues 8 and 13), computed from the numbers above\n\n| criterion | measured | target | met |\n|---|---:|---:|:---:|\n")
 	failed := 0
 	for _, c := range checks {
 		mark := "yes"
