@@ -117,7 +117,7 @@ func TestReportOutput(t *testing.T) {
 		lossWords string
 	}{
 		{"right", func([]float64) {}, c, true, "claim: RIGHT (loss and gradient)", "pass"},
-		{"wrong loss", func([]float64) {}, 2 * c, false, "claim: WRONG (the loss; the gradient is right)", "FAIL"},
+		{"wrong loss", func([]float64) {}, 2 * c, false, "claim: WRONG (the loss; the gradient agrees within its floor)", "FAIL"},
 		{"wrong gradient", func(g []float64) { g[20] *= 2 }, c, false, "claim: WRONG (the gradient; loss pass)", "pass"},
 		{"both wrong", func(g []float64) { g[20] *= 2 }, -c, false, "claim: WRONG (loss and gradient)", "FAIL"},
 	} {

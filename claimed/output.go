@@ -44,7 +44,7 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 	case !r.Gradient.OK() && lossWrong:
 		p("claim: WRONG (loss and gradient)")
 	case lossWrong:
-		p("claim: WRONG (the loss; the gradient is right)")
+		p("claim: WRONG (the loss; the gradient agrees within its floor)")
 	default:
 		p("claim: WRONG (the gradient; loss %s)", loss)
 	}

@@ -69,7 +69,7 @@ func TestCheckClaimedBinary(t *testing.T) {
 			if where := p.Where(); where != "" {
 				tc.out = append(tc.out, "the error enters at "+where+")", "claim: WRONG")
 			} else {
-				tc.out = append(tc.out, "claim: WRONG (the loss; the gradient is right)")
+				tc.out = append(tc.out, "claim: WRONG (the loss; the gradient agrees within its floor)")
 			}
 			cases = append(cases, tc)
 		}
