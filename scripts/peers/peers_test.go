@@ -266,6 +266,10 @@ func TestTableJudges(t *testing.T) {
 		{"big", "float32", 16, 1000, 0, true, "not measured"},
 		{"huge", "float32", 4096, 30000, 35000, true, "yes"}, // 1.17× its time
 		{"huge", "float64", 4096, 30000, 37000, true, "NO"},  // 1.23×
+		// Launch-bound is PyTorch's step ≤ 2 ms in the same run, whatever the network.
+		{"huge", "float32", 16, 1900, 600, true, "yes"},   // 3.17×
+		{"big", "float64", 256, 2500, 2000, true, "—"},    // above 2 ms: no target
+		{"mnist", "float64", 4096, 2100, 1500, true, "—"}, // above 2 ms: no target
 	}
 	type row = map[string]any
 	var steps []row
