@@ -444,9 +444,9 @@ func (c *checker) arbitrateUnswept() error {
 // conventional value need not be any derivative of f along a coordinate,
 // even one along which f happens to be smooth; pieces tell such a point,
 // and without them only its kinks in other directions do. So x is probed
-// along four random directions, at the steps 2⁻²⁰·4⁻ʲ, j = 0 … 8: where
-// the one-sided gaps of some direction stand above the noise at the three
-// smallest steps and do not shrink (see kinkLevel), x lies on a kink, and
+// along four random directions, at the steps 2⁻⁸·4⁻ʲ, j = 0 … 14: where
+// the one-sided gaps of some direction at the three smallest steps above
+// the noise do not shrink (see kinkLevel), x lies on a kink, and
 // every failure there is Undecided, not failed. Away from kinks failures
 // stand.
 func (c *checker) blindKinks() error {
@@ -487,8 +487,8 @@ func (c *checker) onKink() (bool, error) {
 	for range 4 {
 		p := noiseDirection(c.x, rng)
 		var gaps, rs []float64
-		for j := range 9 {
-			h := math.Ldexp(1, -20-2*j)
+		for j := range 15 {
+			h := math.Ldexp(1, -8-2*j)
 			var fv [2]float64
 			for s, sign := range []float64{1, -1} {
 				for i, xi := range c.x {
@@ -503,10 +503,22 @@ func (c *checker) onKink() (bool, error) {
 			gaps = append(gaps, math.Abs(fv[0]-2*f0+fv[1])/h)
 			rs = append(rs, 2*oneSidedRound(c.sig(mag(fv[0], fv[1], f0)), h))
 		}
-		n := len(gaps) - 1
-		above := gaps[n] > rs[n] && gaps[n-1] > rs[n-1] && gaps[n-2] > rs[n-2]
-		if above && gaps[n] >= gaps[n-2]/4 {
-			return true, nil
+		// The three smallest consecutive steps whose gaps stand above the
+		// noise decide, as in kinkLevel.
+		for n := len(gaps) - 1; n >= 2; n-- {
+			if !(gaps[n] > rs[n]) {
+				continue
+			}
+			if gaps[n-1] > rs[n-1] && gaps[n-2] > rs[n-2] && gaps[n] >= gaps[n-2]/4 {
+				gone := false
+				for m := n + 1; m < len(gaps); m++ {
+					gone = gone || !(gaps[m] > rs[m]) && rs[m] < gaps[n]/4
+				}
+				if !gone {
+					return true, nil
+				}
+			}
+			break
 		}
 	}
 	return false, nil

@@ -233,24 +233,43 @@ func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 		}
 		return n - 1, true
 	}
-	// The three smallest steps with a finite gap decide.
-	var last []int
-	for j := n - 1; j >= 0 && len(last) < 3; j-- {
-		if finite(gap(j)) {
-			last = append(last, j)
+	// The three smallest consecutive steps whose gaps stand above the noise
+	// decide: below them the noise hides a jump of the slope as well as
+	// the shrinking of a smooth f's gap, so a kink they show lies within
+	// the check's resolution of x.
+	// A smaller step whose gap fell into a noise well below that jump shows
+	// the jump gone: the kink lies between the two steps, not at x.
+	for j := n - 1; j >= 2; j-- {
+		if !finite(gap(j)) || !above(j) {
+			continue
 		}
+		if !above(j-1) || !above(j-2) || !finite(gap(j-1)) || !finite(gap(j-2)) || gap(j) < gap(j-2)/4 {
+			return 0, false
+		}
+		for k := j + 1; k < n; k++ {
+			if !above(k) && 2*oneSidedRound(c.sig(sw.fmag[k]), sw.Steps[k]) < gap(j)/4 {
+				return 0, false
+			}
+		}
+		return j, true
 	}
-	if len(last) < 3 || !above(last[0]) || !above(last[1]) || !above(last[2]) {
-		return 0, false
-	}
-	return last[0], gap(last[0]) >= gap(last[2])/4
+	return 0, false
 }
 
 // classify sets sw.Verdict, what the sweep shows about the claim a of
 // component k: Converges or LevelsOff where a level holds a bound that
 // decides, AtKink where the one-sided derivatives stay apart, Unsettled
-// otherwise.
+// otherwise. Without pieces a kink that the smallest steps above the noise
+// show outranks a pair of steps below them: those pass the gap test only
+// because the noise hides the jump, and where several kinks meet at x the
+// central difference there is no derivative of x's piece at all.
 func (c *checker) classify(k int, sw *Sweep) {
+	if !sw.pieces {
+		if j, ok := c.kinkLevel(sw); ok && sw.Best >= j-1 {
+			sw.Verdict = AtKink
+			return
+		}
+	}
 	switch {
 	case sw.Best >= 0:
 		switch j := judge(sw.Claimed, sw.Estimates[sw.Best], bound{sw.Bound, sw.Bound}, c.allow(k), &c.s); j.status {

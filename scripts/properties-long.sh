@@ -10,7 +10,9 @@
 #     properties.Suite at 2,000 checks for each rapid seed 1 to 20
 #     (TestMLPProperties), and the same model without its ReLU derivative
 #     fails the suite on the same examples (TestMLPWithoutDerivativeFails,
-#     which fails unless RunSuite finds a failure);
+#     which fails unless RunSuite finds a failure); both again with the
+#     model's Piece method hidden, so that numgrad infers the kinks
+#     (TestMLPPropertiesWithoutPieces, TestMLPWithoutDerivativeFailsWithoutPieces);
 #  3. the README's fuzz target with a sub-batch draw finds the dataset-mean
 #     mistake from an empty corpus within 30 s in 10 of 10 runs
 #     (scripts/fuzz-datasetmean.sh).
@@ -46,7 +48,7 @@ else
 	echo "$out" | head -40
 fi
 
-echo "== 2. ReLU MLP with numgrad.Signs: properties.Suite at 2000 checks x rapid seeds 1-20"
+echo "== 2. ReLU MLP with numgrad.Signs and with its pieces hidden: properties.Suite at 2000 checks x rapid seeds 1-20"
 start=$SECONDS
 for seed in $(seq 1 20); do
 	if out=$(cd "$root/properties" && "$tmp/properties.test" -test.run '^TestMLP' \
