@@ -71,17 +71,9 @@ func checkNumgrad(t *testing.T, dev *Device) {
 // checkClaimOf checks the gradient that the device's model m computes, as a claim about
 // the CPU network's cost on b (what `gradcheck check --device gpu` does).
 func checkClaimOf(m backprop.Model, cpu *backprop.Network, b backprop.Batch, s *numgrad.CheckSettings) (*numgrad.Report, error) {
-	g := make([]float64, m.NumParams())
-	if _, err := m.Gradient(g, b); err != nil {
-		return nil, err
-	}
-	p, err := numgrad.NetworkProblem(cpu, b, g)
+	p, err := numgrad.ClaimOf(cpu, m, b)
 	if err != nil {
 		return nil, err
-	}
-	p.Regrad = func(dst []float64) error {
-		_, err := m.Gradient(dst, b)
-		return err
 	}
 	return numgrad.CheckProblem(p, s)
 }

@@ -67,6 +67,17 @@ func (c *checker) central() error {
 		c.comps[k].Estimate, c.comps[k].Step, c.comps[k].Bound = d1, s.h, b
 		c.st[k].fmag = fmag
 	}
+	c.settleFirst("the first stencil")
+	return nil
+}
+
+// settleFirst judges every component by the first comparison's estimate
+// and bound, after the scale of the gradient is set from them: a pass
+// within a bound that resolves the claim is final; a failure with a valid
+// bound, a band the claim's rounding could explain, an estimate whose
+// stencil (named by what) may cross a kink, and a bound too wide go on to
+// the step sweep.
+func (c *checker) settleFirst(what string) {
 	c.setScale()
 	for k := range c.idx {
 		comp := &c.comps[k]
@@ -75,9 +86,9 @@ func (c *checker) central() error {
 		switch {
 		case j.status == NonFinite:
 		case !c.st[k].valid:
-			c.pend(k, "the first stencil may cross a kink")
+			c.pend(k, what+" may cross a kink")
 		case j.status == Pass && !c.resolves(b):
-			c.pend(k, fmt.Sprintf("the first comparison's bound %.2g is too wide to resolve the claim", b))
+			c.pend(k, fmt.Sprintf("the bound %.2g of %s is too wide to resolve the claim", b, what))
 		case j.status == Pass:
 			comp.Note = ""
 		case j.status == Fail:
@@ -87,7 +98,6 @@ func (c *checker) central() error {
 			c.pend(k, "")
 		}
 	}
-	return nil
 }
 
 // pend marks component k for the step sweep; it is Undecided until then.
@@ -185,23 +195,7 @@ func (c *checker) richardson() error {
 		c.comps[k].Bound = 2*l.errR + 2*centralRound(c.sig(l.fmag), l.hLast)
 		c.st[k].fmag, c.st[k].valid = l.fmag, l.ok
 	}
-	c.setScale()
-	for k := range res {
-		b := c.comps[k].Bound
-		j := c.decide(k, c.comps[k].Estimate, bound{b, b}, c.allow(k))
-		switch {
-		case j.status == NonFinite:
-		case !c.st[k].valid:
-			c.pend(k, "the ladder's steps may cross a kink")
-		case j.status == Pass && !c.resolves(b):
-			c.pend(k, fmt.Sprintf("the extrapolation's bound %.2g is too wide to resolve the claim", b))
-		case j.status == Fail:
-			c.pend(k, "")
-			c.st[k].firstFail = true
-		case j.status != Pass:
-			c.pend(k, "")
-		}
-	}
+	c.settleFirst("the ladder")
 	return nil
 }
 

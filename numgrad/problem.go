@@ -327,3 +327,31 @@ func nonFiniteData(b backprop.Batch) string {
 	}
 	return ""
 }
+
+// ClaimOf returns the problem of f's cost on b at f's parameters with the
+// gradient that claimant computes at its own (equal) parameters as the
+// claim, computed again on the claimant for Regrad: the check of another
+// implementation of f's function — a GPU's model of the network f, say —
+// as a claim about f, with everything f declares. It panics if either is
+// nil or their sizes differ; errors of either are returned.
+func ClaimOf(f, claimant backprop.Model, b backprop.Batch) (*Problem, error) {
+	if f == nil || claimant == nil {
+		panic("numgrad: ClaimOf: nil model")
+	}
+	if f.NumParams() != claimant.NumParams() {
+		panic(fmt.Sprintf("numgrad: ClaimOf: %d parameters against the claimant's %d", f.NumParams(), claimant.NumParams()))
+	}
+	g := make([]float64, claimant.NumParams())
+	if _, err := claimant.Gradient(g, b); err != nil {
+		return nil, err
+	}
+	p, err := ModelProblem(f, b, g)
+	if err != nil {
+		return nil, err
+	}
+	p.Regrad = func(dst []float64) error {
+		_, err := claimant.Gradient(dst, b)
+		return err
+	}
+	return p, nil
+}

@@ -132,17 +132,9 @@ func runCheck(e *env, args []string) error {
 // checkOnDevice checks the gradient that m (a device's model of net)
 // computes at net's parameters as a claim about net's cost.
 func checkOnDevice(m backprop.Model, net *backprop.Network, b backprop.Batch, s *numgrad.CheckSettings) (*numgrad.Report, error) {
-	g := make([]float64, m.NumParams())
-	if _, err := m.Gradient(g, b); err != nil {
-		return nil, err
-	}
-	p, err := numgrad.NetworkProblem(net, b, g)
+	p, err := numgrad.ClaimOf(net, m, b)
 	if err != nil {
 		return nil, err
-	}
-	p.Regrad = func(dst []float64) error {
-		_, err := m.Gradient(dst, b)
-		return err
 	}
 	return numgrad.CheckProblem(p, s)
 }
