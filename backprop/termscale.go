@@ -39,7 +39,9 @@ import (
 //	E(zˡ) = (n_{l−1} + 1)·(|Wˡ||aˡ⁻¹| + |bˡ|) + |Wˡ| E(aˡ⁻¹),   E(aˡ) = |fˡ′(zˡ)| E(zˡ) + 4|aˡ|,
 //
 // (with the Lipschitz constant 1 for |f′| of ReLU and leaky ReLU, whose
-// pre-activation's error may carry it across the kink), the output's errors perturb ∂e/∂aᴸ (2E(aᴸ) for the squared error;
+// pre-activation's error may carry it across the kink; for the same
+// reason δ̃ passes a kinked unit whose z is within float32's rounding of
+// the kink with slope 1, the larger piece's), the output's errors perturb ∂e/∂aᴸ (2E(aᴸ) for the squared error;
 // Σ|y|·p_j·Σ_{k≠j} p_k(E(a_j) + E(a_k)) for the softmax cross-entropy), the
 // pre-activations' errors perturb every f′(z) by |f″(z)|·E(z), and the
 // activations' errors every product δ aᵀ. Those perturbations travel
@@ -103,7 +105,7 @@ func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 		act := cfg.Activations[L-1]
 		for j := range out {
 			zj := zL.At(s, j)
-			f1, f2 := math.Abs(act.Deriv(zj, a[j])), math.Abs(act.deriv2(zj, a[j]))
+			f1, f2 := slopeBound(act, zj, a[j], ez[L-1][s*out+j]), math.Abs(act.deriv2(zj, a[j]))
 			dd[s*out+j] = (de[j]*f1 + d[s*out+j]*f2*ez[L-1][s*out+j]) / float64(B)
 			d[s*out+j] *= f1 / float64(B)
 		}
@@ -153,7 +155,7 @@ func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 					td += aw * dd[s*outL+j]
 				}
 				zi, ai := z.At(s, i), a.At(s, i)
-				f1, f2 := math.Abs(act.Deriv(zi, ai)), math.Abs(act.deriv2(zi, ai))
+				f1, f2 := slopeBound(act, zi, ai, ez[l-1][s*in+i]), math.Abs(act.deriv2(zi, ai))
 				next[s*in+i] = t * f1
 				nextD[s*in+i] = td*f1 + t*f2*ez[l-1][s*in+i]
 			}
@@ -164,6 +166,27 @@ func (n *Network) TermScale(dst []float64, b Batch) ([]float64, int, error) {
 		dst[i] += x / float64(chain)
 	}
 	return dst, chain, nil
+}
+
+// ambiguityU is the coarsest unit roundoff (float32's) whose evaluations
+// TermScale's magnitudes cover at a kink: see slopeBound.
+const ambiguityU = 0x1p-24
+
+// slopeBound returns |f′(z)| for the backward pass's magnitudes, where
+// ez is E(z), the bound on z's rounding in units of u. A kinked
+// activation whose z lies within 2·ambiguityU·E(z) of its kink may be put
+// on the other piece by another correct evaluation (in another order, or
+// in float32): its slope there is the other piece's, so the bound is their
+// Lipschitz constant 1. Without it a leaky ReLU at z = 0 gives δ̃ its left
+// slope 0.01 (a ReLU's 0), and an exact reference that puts z at +1e-17
+// differs from the claim by δ·1e-17, a rounding 100 times (infinitely)
+// above γ_K·M_i (soundness finding 10).
+func slopeBound(act Activation, z, a, ez float64) float64 {
+	f1 := math.Abs(act.Deriv(z, a))
+	if act.HasKink() && math.Abs(z) <= 2*ambiguityU*ez {
+		f1 = math.Max(f1, 1)
+	}
+	return f1
 }
 
 // softmax sets p = softmax(a).

@@ -423,18 +423,21 @@ func (c *checker) allow(k int) allowance {
 	return blindAllowance(c.s.ClaimEps, c.scale)
 }
 
-// refBound returns the bound of an exact reference's value d for
+// refBound returns the bound of exact reference r's value d for
 // component k: its rounding, γ_K·M_i where the terms are known (it sums the
 // same terms as the claim, in f's precision), a band like a claim's where
-// they are not.
-func (c *checker) refBound(k int, d float64) bound {
+// they are not; and K roundings below the smallest normal number, each
+// worth r's underflowUnit (2⁻¹⁰⁷⁴/h for the complex step, whose imaginary
+// part h·∂f is subnormal for a derivative below 2e-288: soundness finding 9).
+func (c *checker) refBound(r Reference, k int, d float64) bound {
 	i := c.idx[k]
+	under := float64(max(c.p.Chain, 1)) * underflowUnit(r)
 	if c.p.TermScale != nil && finite(c.p.TermScale[i]) {
-		v := gammaN(c.p.Chain, c.s.Eps)*c.p.TermScale[i] + c.s.Eps*math.Abs(d) + underflowAllowance(c.p.Chain)/2
+		v := gammaN(c.p.Chain, c.s.Eps)*c.p.TermScale[i] + c.s.Eps*math.Abs(d) + under
 		return bound{v, v}
 	}
 	a := blindAllowance(c.s.Eps, c.scale)
-	return bound{a.lo, a.hi}
+	return bound{a.lo + under, a.hi + under}
 }
 
 // resolveFraction is the part of the gradient's scale an estimate's bound

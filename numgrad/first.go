@@ -220,7 +220,7 @@ func (c *checker) exact() error {
 	c.setScale()
 	for k := range c.comps {
 		d := c.comps[k].Estimate
-		j := c.decide(k, d, c.refBound(k, d), c.allow(k))
+		j := c.decide(k, d, c.refBound(c.ref, k, d), c.allow(k))
 		c.comps[k].Step = 0
 		if !finite(fx[k]) {
 			c.comps[k].Status = NonFinite

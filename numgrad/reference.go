@@ -22,8 +22,11 @@ type Reference interface {
 
 // ComplexStepH is the imaginary step of [ComplexStep]. The complex step has
 // no subtraction, so h can be tiny: its truncation error is h²|f‴|/6,
-// below 1e-40 relative, and it is still far above the smallest normal
-// number for any derivative a float64 can hold.
+// below 1e-40 relative. The price is at the other end: Im f = h·∂f is
+// subnormal for |∂f| below 2⁻¹⁰²²/h ≈ 2e-288, where each rounding of the
+// imaginary part errs by up to 2⁻¹⁰⁷⁴ absolute, 2⁻¹⁰⁷⁴/h ≈ 5e-304 in the
+// derivative; the checker's bound of a complex-step reference allows it
+// (see underflowUnit).
 const ComplexStepH = 1e-20
 
 // ComplexStep returns the complex-step reference of f, which must be the
@@ -35,7 +38,7 @@ const ComplexStepH = 1e-20
 // part, as backprop's activations do; the derivative is then the one of
 // the branch the real computation takes.
 func ComplexStep(f func([]backprop.Complex) (backprop.Complex, error)) Reference {
-	return &scalarRef[backprop.Complex]{name: "complex", f: f,
+	return &scalarRef[backprop.Complex]{name: "complex", f: f, unit: 0x1p-1074 / ComplexStepH,
 		seed: func(v float64) backprop.Complex { return backprop.Complex(complex(v, ComplexStepH)) },
 		read: func(y backprop.Complex) (float64, float64) {
 			return imag(complex128(y)) / ComplexStepH, real(complex128(y))
@@ -47,7 +50,7 @@ func ComplexStep(f func([]backprop.Complex) (backprop.Complex, error)) Reference
 // v + d·ε (ε² = 0): ∂f/∂x_i is the ε part of f(x + ε·e_i). Branches are
 // decided on the value, as for [ComplexStep].
 func DualNumbers(f func([]backprop.Dual) (backprop.Dual, error)) Reference {
-	return &scalarRef[backprop.Dual]{name: "dual", f: f,
+	return &scalarRef[backprop.Dual]{name: "dual", f: f, unit: 0x1p-1074,
 		seed: func(v float64) backprop.Dual { return backprop.Dual{V: v, D: 1} },
 		read: func(y backprop.Dual) (float64, float64) { return y.D, y.V },
 	}
@@ -101,10 +104,27 @@ type scalarRef[T backprop.Scalar[T]] struct {
 	f    func([]T) (T, error)
 	seed func(float64) T
 	read func(T) (d, fx float64)
+	// unit is the error in the derivative read off of one rounding below
+	// the smallest normal number in the derivative's carrier.
+	unit float64
 	pool sync.Pool // *[]T buffers
 }
 
 func (r *scalarRef[T]) Name() string { return r.name }
+
+func (r *scalarRef[T]) underflowUnit() float64 { return r.unit }
+
+// underflowUnit returns the error in r's derivative of one rounding below
+// the smallest normal number: 2⁻¹⁰⁷⁴ where the derivative is carried as
+// itself (dual numbers), 2⁻¹⁰⁷⁴/h where it is carried as h·∂f (the
+// complex step). A Reference of the caller's own is taken to carry the
+// derivative as itself.
+func underflowUnit(r Reference) float64 {
+	if u, ok := r.(interface{ underflowUnit() float64 }); ok {
+		return u.underflowUnit()
+	}
+	return 0x1p-1074
+}
 
 func (r *scalarRef[T]) Partial(x []float64, i int) (float64, float64, error) {
 	if i < 0 || i >= len(x) {

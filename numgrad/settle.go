@@ -257,7 +257,7 @@ func (c *checker) arbitrate() error {
 			// (a pre-activation 0 in one order is 1e-16 in another): its
 			// agreement makes the claim the derivative of a piece at x, a
 			// Kink; its disagreement proves nothing.
-			j := judge(comp.Claimed, d, c.refBound(k, d), c.allow(k), &c.s)
+			j := judge(comp.Claimed, d, c.refBound(c.arbiter, k, d), c.allow(k), &c.s)
 			if j.status == Pass {
 				*comp = old
 				comp.Status, comp.Estimate, comp.Bound, comp.Tol, comp.FailAt, comp.Floor, comp.Score = Kink, d, j.tol-c.allow(k).lo, j.tol, j.failAt, j.floor, j.score
@@ -268,7 +268,7 @@ func (c *checker) arbitrate() error {
 			}
 			continue
 		}
-		j := c.decide(k, d, c.refBound(k, d), c.allow(k))
+		j := c.decide(k, d, c.refBound(c.arbiter, k, d), c.allow(k))
 		comp.Step = 0
 		switch j.status {
 		case Pass:
@@ -426,10 +426,10 @@ func (c *checker) arbitrateUnswept() error {
 		if !finite(d) {
 			continue
 		}
-		j := judge(c.comps[k].Claimed, d, c.refBound(k, d), c.allow(k), &c.s)
+		j := judge(c.comps[k].Claimed, d, c.refBound(c.arbiter, k, d), c.allow(k), &c.s)
 		if j.status == Pass || j.status == Fail && c.st[k].valid && c.pieces {
 			comp := &c.comps[k]
-			c.decide(k, d, c.refBound(k, d), c.allow(k))
+			c.decide(k, d, c.refBound(c.arbiter, k, d), c.allow(k))
 			comp.Step = 0
 			comp.Note = fmt.Sprintf("not swept (budget of %d); the %s reference %.6g decides", c.s.MaxResolve, name, d)
 			c.st[k].arbitrated = true
