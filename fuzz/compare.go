@@ -83,6 +83,10 @@ func Compare(m backprop.Model, net *backprop.Network, b backprop.Batch) (*Compar
 	case c.nonFinite(theta, b):
 		c.Verdict = NonFinite
 		return c, nil
+	case c.Ref.Overflow:
+		c.Verdict = Undecided
+		c.Why = "an intermediate of the reference overflows before a branch, which may hide it (ReLU maps NaN to 0): its value need not be the cost's"
+		return c, nil
 	case c.Ref.Near && hasKink(net):
 		c.Verdict = Kink
 		c.Why = "a ReLU pre-activation is within rounding of 0"

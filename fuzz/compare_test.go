@@ -218,3 +218,66 @@ func TestHugeFiniteNeverFails(t *testing.T) {
 		}
 	}
 }
+
+// TestOverflowHiddenByBranchNeverFails is the class of the fuzz corpus's
+// regress-overflow-hidden-by-relu: weights near ±1e308 whose sum is finite
+// in backprop's order and overflows in the reference's, the NaN that
+// follows hidden by a ReLU (mapped to 0). Over random such networks, right
+// by construction, Compare may say anything but Fail, and it must not Pass
+// where the reference overflowed before a branch.
+func TestOverflowHiddenByBranchNeverFails(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 7))
+	acts := []backprop.Activation{backprop.Identity, backprop.ReLU, backprop.LeakyReLU, backprop.Tanh}
+	counts := map[Verdict]int{}
+	overflowed := 0
+	for trial := range 2000 {
+		L := 1 + rng.IntN(3)
+		sizes := []int{1 + rng.IntN(3)}
+		var as []backprop.Activation
+		for range L {
+			sizes = append(sizes, 1+rng.IntN(3))
+			as = append(as, acts[rng.IntN(len(acts))])
+		}
+		as[L-1] = backprop.ReLU
+		net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: as, Loss: backprop.SquaredError})
+		p := net.ParamsTo(nil)
+		for i := range p {
+			switch rng.IntN(3) {
+			case 0:
+				p[i] = (0.5 + 1.2*rng.Float64()) * 1e308 * float64(1-2*rng.IntN(2))
+			case 1:
+				p[i] = 0
+			default:
+				p[i] = rng.NormFloat64()
+			}
+		}
+		net.SetParams(p)
+		x := make([]float64, sizes[0])
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		d, err := backprop.NewDataset([][]float64{x}, [][]float64{make([]float64, sizes[L])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmp, err := Compare(net, net, backprop.All(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[cmp.Verdict]++
+		if cmp.Ref.Overflow {
+			overflowed++
+			if cmp.Verdict == Pass {
+				t.Fatalf("trial %d: the reference overflowed before a branch, yet %v", trial, cmp)
+			}
+		}
+		if cmp.Verdict == Fail {
+			t.Fatalf("trial %d: sizes %v, %v, θ %v: %v", trial, sizes, as, p, cmp)
+		}
+	}
+	t.Logf("verdicts %v; the reference overflowed before a branch in %d", counts, overflowed)
+	if overflowed == 0 {
+		t.Error("no case overflowed before a branch: the suite does not reach its class")
+	}
+}

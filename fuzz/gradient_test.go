@@ -106,7 +106,9 @@ func checkNumgrad(t *testing.T, net *backprop.Network, b backprop.Batch, c *Comp
 	cfg := net.Config()
 	switch {
 	case err != nil:
-		if !nonFinite {
+		// An exact method whose extension overflows in its own order of
+		// evaluation computes another function, and says so.
+		if !nonFinite && !(c.Ref.Overflow && (method == numgrad.MethodDual || method == numgrad.MethodComplex)) {
 			t.Fatalf("numgrad.CheckModel (%v) on a finite case: %v", method, err)
 		}
 	case nonFinite && r.OK():

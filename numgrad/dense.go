@@ -32,7 +32,7 @@ func denseStencil(p *Problem, d Dense, b backprop.Batch, f0 float64, same func(s
 	}
 	p.Rounding = func() (float64, error) {
 		ref, err := runerr.Cost(c, theta, b)
-		if err != nil || !(ref.Rel <= runerr.MaxRel) {
+		if err != nil || !(ref.Rel <= runerr.MaxRel) || ref.Overflow {
 			return math.NaN(), err
 		}
 		// The bound holds for runerr's order of evaluation; backprop's

@@ -52,6 +52,9 @@ type tracker struct {
 	// under is set when a product, quotient or exponential underflowed
 	// (a subnormal result, or 0 from nonzero operands).
 	under bool
+	// overflow is set when a branch was decided on a value that is not
+	// finite or whose bound is not (see Re).
+	overflow bool
 }
 
 // minNormal is the smallest normal float64, 2⁻¹⁰²².
@@ -190,9 +193,19 @@ func (x bounded) Tanh() bounded {
 // activations and losses compares a value with 0 or with another value of
 // the same size). A value computed exactly (EV = 0) is the same in every
 // evaluation order, so even an exact 0 is not near.
+//
+// A branch on a value that is ±Inf or NaN, or whose bound is (an
+// intermediate overflowed in this order of evaluation), is noted too: the
+// branch may hide it (ReLU maps NaN to 0), so that the result need not be
+// the cost's even though it is finite.
 func (x bounded) Re() float64 {
-	if x.t != nil && math.Abs(x.V) < x.t.slack*u*x.EV {
-		x.t.near = true
+	if x.t != nil {
+		if math.Abs(x.V) < x.t.slack*u*x.EV {
+			x.t.near = true
+		}
+		if math.IsNaN(x.V) || math.IsInf(x.V, 0) || math.IsNaN(x.EV) || math.IsInf(x.EV, 0) {
+			x.t.overflow = true
+		}
 	}
 	return x.V
 }

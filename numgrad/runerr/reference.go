@@ -31,6 +31,13 @@ type Ref struct {
 	// Underflow is set when a product, quotient or exponential of this
 	// evaluation underflowed (see [Gradient]).
 	Underflow bool
+	// Overflow is set when a branch of this evaluation was decided on a
+	// value that is ±Inf or NaN, or whose bound is: an intermediate
+	// overflowed in this order of evaluation (1e308 + 1e308 − 1e308) and
+	// the branch may have hidden it (ReLU maps NaN to 0), so that Cost and
+	// Grad need not be C's even where they are finite. A caller then has
+	// no verdict.
+	Overflow bool
 }
 
 // Gradient returns ∂C/∂θ of net's cost on b by forward-mode dual numbers,
@@ -105,7 +112,7 @@ func Gradient(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, e
 		r.Cost, r.CostErr = v.V, u*v.EV
 		r.Grad[i], r.Err[i] = v.D, u*v.ED
 	}
-	r.Near, r.Rel, r.Underflow = t.near, t.rel, t.under
+	r.Near, r.Rel, r.Underflow, r.Overflow = t.near, t.rel, t.under, t.overflow
 	return r, nil
 }
 
@@ -135,5 +142,5 @@ func Cost(net *backprop.Network, theta []float64, b backprop.Batch) (*Ref, error
 	if err != nil {
 		return nil, err
 	}
-	return &Ref{Cost: v.V, CostErr: u * v.EV, Slack: t.slack, Near: t.near, Rel: t.rel}, nil
+	return &Ref{Cost: v.V, CostErr: u * v.EV, Slack: t.slack, Near: t.near, Rel: t.rel, Overflow: t.overflow}, nil
 }
