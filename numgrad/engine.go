@@ -467,6 +467,16 @@ func (c *checker) setScale() {
 	c.scale = g
 }
 
+// raiseScale raises G to |d|, an exact reference's value of a component:
+// a measurement of f's gradient like the first comparison's, and the only
+// one where every first stencil crossed a kink (G would be 0, and with it
+// the blind band of every claim and reference).
+func (c *checker) raiseScale(d float64) {
+	if v := math.Abs(d); finite(v) && v > c.scale {
+		c.scale = v
+	}
+}
+
 // resolves reports whether an estimate's bound b resolves the claim: 2b is
 // at most resolveFraction of the scale of the gradient, or of f over the
 // size of x where the gradient is too small to give one. A pass within a wider bound

@@ -1,6 +1,7 @@
 package numgrad_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
@@ -57,4 +58,81 @@ func deadUnitNet() (*backprop.Network, backprop.Batch) {
 	net.SetParams([]float64{-0.5912668592859339, -0.3149547902316498, -0.38983261225407295, -0.10879463782542587, 0.9438764091391165, 1.1133090503127967, -0.10014893889282737, -0.012822959011356085, 0.9534862824683399, -0.3389691575819323, 1.117775369743362, 0.5154655718202472, 0.8854020960479444, 0.3847145916054861, 0.303523848891746, -1.358606143899593, 0.1030696086680643, -0.05529139698612338, 0.15193941479723866, -0.6953406893028424, 0.737871207071971, -0.32008297969514893, -1.1342151395488678, 0.10943643919006524, -0.1645708976158672, -0.028700742102005086, 0.11793930983849102, -0.0004353601081653169, 0.4074386070481551, -0.44941783140174457, 0.2100909849665368, -1.2655410434405991, 0.9938858770872169, -0.2930984252316894, 0.793144984944264, -0.22899244315219014, 0.37689144517225, 0.8058950927925348, -0.6144694585816028, -0.6065112140475462, 0.1997880337243344, -0.17654769495948555, -0.02189965661180374, 0.3183206867271667, 0.3540238070127184, -0.31542182667553814, 0.00646209493950664, 0.4071222472923342, -0.18356715928691444, 0.04211773061459065, 0.0341269666835157, 0.08559609168840449, -0.2794808954134497})
 	b := backprop.Batch{Data: &backprop.Dataset{N: 1, In: 2, Out: 4, X: []float64{-0.5937089377758993, -0.3530901164381799}, Y: []float64{-0.4657287041459218, 0.8017005635133582, 0.3744199575574994, -0.4213764917502486}}, Rows: []int{0}}
 	return net, b
+}
+
+// TestRichardsonZeroScale is a finding of the layer suite (issue 15):
+// f(w, x, b) = relu(w·x + b) at w·x + b = 1e-5, with pieces and the
+// complex extension, by Richardson extrapolation. Every nonzero
+// component's ladder (steps from 2⁻⁷ relative) crosses the kink, so no
+// first estimate holds its bound; the gradient's scale must still come
+// from f (here from the exact reference the arbiter asks), or the blind
+// allowance and the reference's bound are 0 and the exact claim −1.75
+// fails against the complex step's −1.7500000000000002 (one ulp).
+func TestRichardsonZeroScale(t *testing.T) {
+	var signs numgrad.Signs
+	f := func(v []float64) (float64, error) {
+		signs.Reset()
+		z := v[2] + v[0]*v[1]
+		signs.Add(z)
+		return max(z, 0), nil
+	}
+	p := &numgrad.Problem{Func: f, X: []float64{1.5, -1.75, 2.62501}, Claimed: []float64{-1.75, 1.5, 1}, Piece: signs.Piece,
+		Complex: func(v []backprop.Complex) (backprop.Complex, error) {
+			return backprop.Activate(backprop.ReLU, v[2].Add(v[0].Mul(v[1]))), nil
+		}}
+	for _, m := range []numgrad.Method{numgrad.MethodRichardson, numgrad.MethodCentral, numgrad.MethodComplex} {
+		r, err := numgrad.CheckProblem(p, &numgrad.CheckSettings{Method: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Passed != 3 {
+			t.Errorf("%v: a right claim, exact to an ulp, is not passed:\n%s", m, r)
+		}
+	}
+}
+
+// softmax1 is the second output of a softmax of two logits, shifted by the
+// larger real part (a constant).
+func softmax1[T backprop.Scalar[T]](x []T) T {
+	m := math.Max(x[0].Re(), x[1].Re())
+	e0, e1 := x[0].Sub(x[0].Const(m)).Exp(), x[1].Sub(x[1].Const(m)).Exp()
+	return e1.Div(e0.Add(e1))
+}
+
+// TestExactReferenceCancels is a finding of the layer suite (issue 15):
+// p₁ = softmax(x)₁ at x = (0, 30). The claim ∂p₁/∂x₁ = p₀·p₁ = 9.3576e-14
+// is accurate to an ulp, but dual numbers through the same forward pass
+// compute it as (1 − p₁)/s, a cancellation that loses 10 digits
+// (9.3481e-14, 1e-3 off). A problem without a term scale says nothing of
+// its extension's rounding, so the reference's disagreement alone is no
+// evidence: the claim may be Undecided, never Fail. A claim wrong by more
+// than finite differences resolve must still fail.
+func TestExactReferenceCancels(t *testing.T) {
+	x := []float64{0, 30}
+	p0, p1 := math.Exp(-30)/(1+math.Exp(-30)), 1/(1+math.Exp(-30))
+	problem := func(claimed []float64) *numgrad.Problem {
+		return &numgrad.Problem{
+			Func: func(v []float64) (float64, error) {
+				return float64(softmax1([]backprop.Real{backprop.Real(v[0]), backprop.Real(v[1])})), nil
+			},
+			X: x, Claimed: claimed,
+			Dual: func(v []backprop.Dual) (backprop.Dual, error) { return softmax1(v), nil },
+		}
+	}
+	for _, m := range []numgrad.Method{numgrad.MethodDual, numgrad.MethodCentral} {
+		r, err := numgrad.CheckProblem(problem([]float64{-p0 * p1, p0 * p1}), &numgrad.CheckSettings{Method: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Failed > 0 {
+			t.Errorf("%v: an accurate claim fails against a reference that cancels:\n%s", m, r)
+		}
+		r, err = numgrad.CheckProblem(problem([]float64{-p0 * p1, 2 * p0 * p1}), &numgrad.CheckSettings{Method: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := r.Components[1]; c.Status != numgrad.Fail && c.Floor < p0*p1 {
+			t.Errorf("%v: a claim twice the derivative is %v under a floor of %.2g:\n%s", m, c.Status, c.Floor, r)
+		}
+	}
 }

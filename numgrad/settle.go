@@ -131,11 +131,48 @@ func (c *checker) settleSwept(k int) error {
 				comp.Status = Undecided
 				comp.FailAt, comp.Floor = math.Inf(1), math.Inf(1)
 				comp.Note = fmt.Sprintf("the %s reference disagrees, but the step sweep agrees at h = %.2g within a bound that resolves the difference: the extension may not compute f", c.ref.Name(), sw.Steps[sw.Best])
+				return nil
 			}
+		case LevelsOff:
+			return nil // the sweep confirms the reference's failure
+		}
+		if c.st[k].firstFail && !c.refKnown(k) {
+			c.blindDisagreement(k, sw)
 		}
 		return nil
 	}
 	return c.apply(k, sw)
+}
+
+// refKnown reports whether the bound of an exact reference's value for
+// component k comes from the arithmetic: the problem declares the terms
+// summed into it (TermScale), so that refBound holds for the extension's
+// order of evaluation too. Without them refBound is the blind band, an
+// assumption about the extension's rounding that a cancellation in its
+// order breaks (dual numbers through a confident softmax compute p₀p₁ as
+// (1 − p₁)/s and lose ten digits): its disagreement alone is no evidence.
+func (c *checker) refKnown(k int) bool {
+	return c.p.TermScale != nil && finite(c.p.TermScale[c.idx[k]])
+}
+
+// blindDisagreement settles a component that an exact reference of unknown
+// rounding (see refKnown) fails and whose sweep neither confirms (it does
+// not level off away from the claim) nor locates on a kink: Undecided. An
+// error the sweep resolves would have levelled off, so the sweep's floor,
+// where it holds a bound, is the component's.
+func (c *checker) blindDisagreement(k int, sw *Sweep) {
+	comp := &c.comps[k]
+	comp.Status = Undecided
+	comp.FailAt, comp.Floor = math.Inf(1), math.Inf(1)
+	if sw != nil && sw.Best >= 0 && finite(sw.Bound) {
+		a := c.allow(k)
+		comp.Floor = 2*sw.Bound + a.hi
+	}
+	name := c.s.Method.String()
+	if c.arbiter != nil && !c.s.Method.exact() {
+		name = c.arbiter.Name()
+	}
+	comp.Note = fmt.Sprintf("%s; the %s reference's rounding is unknown (the problem declares no term scale), and finite differences do not confirm its disagreement", comp.Note, name)
 }
 
 // sweepStencil builds the sweeps of the components ks from the problem's
@@ -244,6 +281,9 @@ func (c *checker) arbitrate() error {
 		return err
 	}
 	for _, k := range todo {
+		c.raiseScale(out[k].d)
+	}
+	for _, k := range todo {
 		comp := &c.comps[k]
 		d := out[k].d
 		fd, note, old := comp.Estimate, comp.Note, *comp
@@ -274,6 +314,13 @@ func (c *checker) arbitrate() error {
 		case Pass:
 			comp.Note = fmt.Sprintf("finite differences could not settle it (%.6g; %s); the %s reference %.6g agrees", fd, note, name, d)
 		case Fail:
+			if !c.refKnown(k) && old.Status != Fail {
+				// A reference of unknown rounding alone fails nothing
+				// (see refKnown): the sweep did not fail it.
+				*comp = old
+				comp.Note = fmt.Sprintf("%s; the %s reference %.6g disagrees, but its rounding is unknown (the problem declares no term scale)", note, name, d)
+				break
+			}
 			comp.Note = fmt.Sprintf("%s; the %s reference %.6g confirms the failure (finite differences: %.6g)", note, name, d, fd)
 		default:
 			*comp = old
@@ -422,12 +469,18 @@ func (c *checker) arbitrateUnswept() error {
 	}
 	name := c.arbiter.Name()
 	for _, k := range todo {
+		c.raiseScale(ds[k])
+	}
+	for _, k := range todo {
 		d := ds[k]
 		if !finite(d) {
 			continue
 		}
 		j := judge(c.comps[k].Claimed, d, c.refBound(c.arbiter, k, d), c.allow(k), &c.s)
-		if j.status == Pass || j.status == Fail && c.st[k].valid && c.pieces {
+		// A disagreement fails where the first stencil crossed no kink,
+		// and, for a reference of unknown rounding (see refKnown), where
+		// that stencil failed the claim too.
+		if j.status == Pass || j.status == Fail && c.st[k].valid && c.pieces && (c.refKnown(k) || c.st[k].firstFail) {
 			comp := &c.comps[k]
 			c.decide(k, d, c.refBound(c.arbiter, k, d), c.allow(k))
 			comp.Step = 0
