@@ -119,6 +119,10 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 	return err
 }
 
+// Verdict returns the text of the report's verdict line: "RIGHT (…)",
+// "RIGHT where decided, N undecided (…)" or "WRONG (…)".
+func (r *Report) Verdict() string { return r.verdict() }
+
 // verdict is the verdict line's text.
 func (r *Report) verdict() string {
 	floor := ""
