@@ -306,33 +306,33 @@ type (
 		Report *numgrad.Report `json:"report"`
 	}
 	reportJSON struct {
-		Version    int             `json:"version"`
-		OK         bool            `json:"ok"`
-		Verdict    string          `json:"verdict"`
-		Mode       Mode            `json:"mode"`
-		Method     numgrad.Method  `json:"method"`
-		In         []blockJSON     `json:"inputs"`
-		Out        []blockJSON     `json:"outputs"`
-		Random     bool            `json:"random"`
-		Dirs       [][]jf          `json:"directions,omitempty"`
-		Floor      jf              `json:"floor"`
-		Passed     int             `json:"passed"`
-		Failed     int             `json:"failed"`
-		Kinks      int             `json:"kinks"`
-		Undecided  int             `json:"undecided"`
-		NonFinite  int             `json:"non_finite"`
-		Evals      int             `json:"evaluations"`
-		MissTol    jf              `json:"miss_tol,omitempty"`
-		Detects    jf              `json:"detects_at_1e-6,omitempty"`
-		Flags      []string        `json:"flags,omitempty"`
-		Notes      []string        `json:"notes,omitempty"`
-		Causes     []string        `json:"causes,omitempty"`
-		Failures   []string        `json:"failures,omitempty"`
-		Summaries  []summaryJSON   `json:"blocks"`
-		Symmetry   []symmetryJSON  `json:"symmetry,omitempty"`
-		Gradient   *numgrad.Report `json:"gradient,omitempty"`
-		Entries    []entryJSON     `json:"entries"`
-		Parts      []partJSON      `json:"parts"`
+		Version   int             `json:"version"`
+		OK        bool            `json:"ok"`
+		Verdict   string          `json:"verdict"`
+		Mode      Mode            `json:"mode"`
+		Method    numgrad.Method  `json:"method"`
+		In        []blockJSON     `json:"inputs"`
+		Out       []blockJSON     `json:"outputs"`
+		Random    bool            `json:"random"`
+		Dirs      [][]jf          `json:"directions,omitempty"`
+		Floor     jf              `json:"floor"`
+		Passed    int             `json:"passed"`
+		Failed    int             `json:"failed"`
+		Kinks     int             `json:"kinks"`
+		Undecided int             `json:"undecided"`
+		NonFinite int             `json:"non_finite"`
+		Evals     int             `json:"evaluations"`
+		MissTol   jf              `json:"miss_tol,omitempty"`
+		Detects   jf              `json:"detects_at_1e-6,omitempty"`
+		Flags     []string        `json:"flags,omitempty"`
+		Notes     []string        `json:"notes,omitempty"`
+		Causes    []string        `json:"causes,omitempty"`
+		Failures  []string        `json:"failures,omitempty"`
+		Summaries []summaryJSON   `json:"blocks"`
+		Symmetry  []symmetryJSON  `json:"symmetry,omitempty"`
+		Gradient  *numgrad.Report `json:"gradient,omitempty"`
+		Entries   []entryJSON     `json:"entries"`
+		Parts     []partJSON      `json:"parts"`
 	}
 )
 
