@@ -212,6 +212,9 @@ func (c *run) linePart(name string, d int, u []float64, sc float64, j int, a flo
 			*v /= sc
 		}
 		comp.Step *= sc
+		if sc != 1 && comp.Note != "" {
+			comp.Note += fmt.Sprintf(" (the note's numbers are of the line t ↦ F(x + t·σ·d), σ = %g: divide them by σ)", sc)
+		}
 		e := Entry{Component: comp, Dir: d}
 		if c.r.Mode == HVP {
 			e.In = locate(c.in, j)
@@ -227,8 +230,10 @@ func (c *run) linePart(name string, d int, u []float64, sc float64, j int, a flo
 	return nil
 }
 
-// lineScale returns the power of two sc such that sc·d moves no x_i by
-// more than max(1, |x_i|) and some by more than half of it: the line's
+// lineScale returns 1 where d moves every x_i by at most 8·max(1, |x_i|)
+// and some by at least 2⁻¹⁰ of it — the random directions D·N(0, I) do —
+// and otherwise the power of two sc such that sc·d moves no x_i by more
+// than max(1, |x_i|) and some by more than half of it: the line's
 // parameter t then takes numgrad's relative steps in the units of x. A
 // power of two, so that the scaling and its undoing are exact.
 func lineScale(x, d []float64) float64 {
@@ -236,7 +241,7 @@ func lineScale(x, d []float64) float64 {
 	for i, v := range d {
 		big = math.Max(big, math.Abs(v)/math.Max(1, math.Abs(x[i])))
 	}
-	if !(big > 0) || math.IsInf(big, 0) {
+	if !(big > 0) || math.IsInf(big, 0) || big >= 0x1p-10 && big <= 8 {
 		return 1
 	}
 	_, e := math.Frexp(big) // big = f·2^e, f ∈ [½, 1)

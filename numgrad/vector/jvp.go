@@ -14,9 +14,11 @@ type JVPFunc func(dst, x, dx []float64) error
 //
 //	t ↦ F_j(x + t·σ·dx)
 //
-// divided by σ, a power of two that makes the largest relative move of an
-// x_i between ½ and 1 (so that numgrad's relative steps in t are steps in
-// the units of x; the scaling and its undoing are exact). Each is a
+// divided by σ: 1 for directions of moderate size (the random ones), and
+// otherwise a power of two that makes the largest relative move of an x_i
+// between ½ and 1, so that numgrad's relative steps in t are steps in the
+// units of x (the scaling and its undoing are exact; the numbers in a
+// note of numgrad's stay the line's, and the note says so). Each is a
 // numgrad problem of one component, with F's pieces and its extensions
 // along the line; the outputs of a direction share F's evaluations, so a
 // direction costs about one output's check. Entries are located by their
