@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gradcheck/gradcheck/examples/internal/torchfix"
 	"github.com/gradcheck/gradcheck/fuzz"
 	"github.com/gradcheck/gradcheck/layer"
 )
@@ -54,4 +55,10 @@ func TestHeadWithoutScale(t *testing.T) {
 		}
 	}
 	t.Logf("the planted mistake, as reported:\n%s", out)
+}
+
+// TestHeadPyTorch checks PyTorch's float64 VJPs of the same head
+// (examples/testdata/torch/attention.json).
+func TestHeadPyTorch(t *testing.T) {
+	torchfix.CheckLayer(t, torchfix.Load(t, "attention"), &Head{T: 3, D: 5, Dk: 4}, args(), nil)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gradcheck/gradcheck/examples/internal/torchfix"
 	"github.com/gradcheck/gradcheck/fuzz"
 	"github.com/gradcheck/gradcheck/layer"
 )
@@ -37,4 +38,10 @@ func TestConv1DFlippedKernel(t *testing.T) {
 		t.Fatalf("verdict %v, want Fail naming x alone:\n%s", v, out)
 	}
 	t.Logf("the planted mistake, as reported:\n%s", out)
+}
+
+// TestConv1DPyTorch checks PyTorch's float64 VJPs of F.conv1d
+// (examples/testdata/torch/conv1d.json).
+func TestConv1DPyTorch(t *testing.T) {
+	torchfix.CheckLayer(t, torchfix.Load(t, "conv1d"), &Conv1D{Cin: 2, Cout: 3, K: 3}, args(), nil)
 }

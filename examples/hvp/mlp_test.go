@@ -1,11 +1,13 @@
 package hvp
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/examples/internal/torchfix"
 	"github.com/gradcheck/gradcheck/numgrad"
 	"github.com/gradcheck/gradcheck/numgrad/vector"
 )
@@ -79,5 +81,61 @@ func TestHVPWithoutSecondDerivative(t *testing.T) {
 			t.Errorf("%v: the report does not name layer 0:\n%s", m, out)
 		}
 		t.Logf("the planted mistake, as reported:\n%s", out)
+	}
+}
+
+// TestHVPPyTorch checks PyTorch's float64 Hessian–vector products of the
+// same network (double backward; examples/testdata/torch/hvp.json): at
+// each fixture's parameters, data and direction, PyTorch's H·v is RIGHT as
+// a claim by vector.CheckHVP with the exact reference; PyTorch's loss is
+// the network's cost within 2⁻⁴⁰ relative (the same sums in two orders);
+// and both the hand-written product and the network's exact
+// forward-over-reverse one are within twice each entry's floor of
+// PyTorch's.
+func TestHVPPyTorch(t *testing.T) {
+	f := torchfix.Load(t, "hvp")
+	for k, c := range f.Cases {
+		acts := make([]backprop.Activation, len(c.Activations))
+		for i, a := range c.Activations {
+			var err error
+			if acts[i], err = backprop.ParseActivation(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		loss, err := backprop.ParseLoss(c.LossName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := backprop.MustNew(backprop.Config{Sizes: c.Sizes, Activations: acts, Loss: loss})
+		net.SetParams(c.Theta)
+		in, out := c.Sizes[0], c.Sizes[len(c.Sizes)-1]
+		b := backprop.All(&backprop.Dataset{N: len(c.X) / in, In: in, Out: out, X: c.X, Y: c.Y})
+		if cost, err := net.Cost(b); err != nil || !(math.Abs(cost-c.Loss) <= 0x1p-40*math.Abs(c.Loss)) {
+			t.Errorf("case %d: cost %.17g (%v), PyTorch %.17g", k, cost, err, c.Loss)
+		}
+		p, err := vector.NetworkHVP(net, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := vector.CheckHVP(p, func(dst, _, _ []float64) error { copy(dst, c.HV); return nil },
+			&vector.Settings{Dirs: [][]float64{c.V}, CheckSettings: numgrad.CheckSettings{Method: numgrad.MethodDual}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.OK() || r.Failed > 0 {
+			t.Errorf("case %d: PyTorch's H·v is not RIGHT:\n%s", k, r)
+			continue
+		}
+		exact, err := net.HessianVector(nil, c.V, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine := make([]float64, len(c.V))
+		(&MLP{In: c.Sizes[0], Hidden: c.Sizes[1], Out: c.Sizes[2]}).HVP(mine, c.Theta, c.V, b)
+		for _, e := range r.Entries {
+			if !(math.Abs(exact[e.Index]-c.HV[e.Index]) <= 2*e.Floor) || !(math.Abs(mine[e.Index]-c.HV[e.Index]) <= 2*e.Floor) {
+				t.Errorf("case %d: %s: PyTorch %.17g, exact %.17g, hand-written %.17g, floor %.3g", k, e.Name(r.Mode), c.HV[e.Index], exact[e.Index], mine[e.Index], e.Floor)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gradcheck/gradcheck/examples/internal/torchfix"
 	"github.com/gradcheck/gradcheck/fuzz"
 	"github.com/gradcheck/gradcheck/layer"
 	"github.com/gradcheck/gradcheck/numgrad"
@@ -161,4 +162,10 @@ func TestLayerNormCheckIsShort(t *testing.T) {
 	if n == 0 || n > 15 {
 		t.Errorf("TestLayerNorm has %d non-blank lines, want 1 to 15", n)
 	}
+}
+
+// TestLayerNormPyTorch checks PyTorch's float64 VJPs of F.layer_norm
+// (examples/testdata/torch/layernorm.json) against the Go layer.
+func TestLayerNormPyTorch(t *testing.T) {
+	torchfix.CheckLayer(t, torchfix.Load(t, "layernorm"), &LayerNorm{Eps: 1e-5}, args(), nil)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gradcheck/gradcheck/examples/internal/torchfix"
 	"github.com/gradcheck/gradcheck/fuzz"
 	"github.com/gradcheck/gradcheck/layer"
 )
@@ -37,4 +38,10 @@ func TestSoftmaxWithoutDot(t *testing.T) {
 		t.Fatalf("verdict %v, want Fail naming x and its entry:\n%s", v, out)
 	}
 	t.Logf("the planted mistake, as reported:\n%s", out)
+}
+
+// TestSoftmaxPyTorch checks PyTorch's float64 VJPs of torch.softmax
+// (examples/testdata/torch/softmax.json), a confident row among them.
+func TestSoftmaxPyTorch(t *testing.T) {
+	torchfix.CheckLayer(t, torchfix.Load(t, "softmax"), &Softmax{Cols: 4}, []layer.Arg{layer.In("x", xs(), 2, 4), layer.Out("y", 2, 4)}, nil)
 }
