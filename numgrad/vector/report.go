@@ -147,8 +147,11 @@ func (m Miss) Detects(p float64) float64 {
 
 // Symmetry is the check of vᵀ(Hw) = wᵀ(Hv) for two claimed Hessian–vector
 // products (the Hessian is symmetric): no finite difference, the two sides
-// judged by numgrad.Agree at the scale ‖w‖₁·max|Hv| + ‖v‖₁·max|Hw|, so
-// that it resolves an asymmetric error below the floor of the entries.
+// judged by numgrad.Agree at the scale ‖w‖₁·max|Hv| + ‖v‖₁·max|Hw|. It
+// does not depend on the gradient's differences or on an extension, so it
+// still speaks where the lines cannot decide (at a kink, or where an
+// extension disagrees); its resolution is the blind band's, √u of that
+// scale, about what the entries' floors allow.
 type Symmetry struct {
 	// V and W index Report.Dirs.
 	V, W int
