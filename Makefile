@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 FUZZSMOKE ?= 5s
 
-.PHONY: test vet unit fuzz-smoke fuzz bench properties-long
+.PHONY: test vet unit fuzz-smoke fuzz bench properties-long soundness-layers
 
 test: vet unit fuzz-smoke
 
@@ -30,6 +30,13 @@ fuzz:
 # 10 of 10 runs of 30 s. A few minutes on 2 cores; not part of make test.
 properties-long:
 	@scripts/properties-long.sh
+
+# soundness-layers runs the full soundness suite of layer checks (package
+# layer: random correct layers with kinks, ties and saturation, and planted
+# errors, under every method, with and without pieces) and writes
+# reports/soundness-layers.md; seconds. Its short form runs in `unit`.
+soundness-layers:
+	$(GO) test -count=1 ./layer -run 'TestLayerSoundnessFull$$' -layer.full -layer.out=$(CURDIR)/reports/soundness-layers.md
 
 # bench runs our benchmarks and PyTorch's (../shared/peers, /usr/bin/python3
 # with torch) side by side and writes reports/cpu-vs-pytorch.md.

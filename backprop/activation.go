@@ -104,6 +104,44 @@ func Activate[T Scalar[T]](a Activation, z T) T {
 	panic(fmt.Sprintf("backprop: unknown activation %d", int(a)))
 }
 
+// DerivAt returns f′(z) in the element type T, the derivative of [Activate]
+// written over [Scalar] so that a gradient computed in T (see
+// [GradientAt]) can itself be differentiated: over dual numbers its dual
+// part is f″(z)·ż. The formulas are those of [Activation.Deriv], in forms
+// that keep their accuracy where f saturates: tanh′ = sech² z =
+// 4e/(1 + e)² with e = e^{−2|z|}, σ′ = σ(z)·σ(−z), softplus′ = σ; ReLU
+// and leaky ReLU take the left piece at z = 0, as Deriv does. Branches are
+// decided on the real part.
+func DerivAt[T Scalar[T]](a Activation, z T) T {
+	switch a {
+	case Identity:
+		return z.Const(1)
+	case Sigmoid:
+		return Activate(Sigmoid, z).Mul(Activate(Sigmoid, z.Neg()))
+	case Tanh:
+		w := z
+		if z.Re() < 0 {
+			w = z.Neg()
+		}
+		e := w.Mul(z.Const(-2)).Exp()
+		d := z.Const(1).Add(e)
+		return e.Mul(z.Const(4)).Div(d.Mul(d))
+	case ReLU:
+		if z.Re() > 0 {
+			return z.Const(1)
+		}
+		return z.Const(0)
+	case LeakyReLU:
+		if z.Re() > 0 {
+			return z.Const(1)
+		}
+		return z.Const(LeakySlope)
+	case Softplus:
+		return Activate(Sigmoid, z)
+	}
+	panic(fmt.Sprintf("backprop: unknown activation %d", int(a)))
+}
+
 // Deriv returns f′(z) given z and fz = f(z), accurate to a few ulps also
 // where f saturates. Each formula is checked against dual numbers through
 // [Activate] in the tests.

@@ -56,6 +56,18 @@
 // computed once and reused for every layer to its left. They stay available
 // after a call, read-only, through [Network.Delta].
 //
+// # Other element types and second order
+//
+// The forward pass is also written once over [Scalar] ([CostAt]), with
+// every activation ([Activate], [DerivAt]) and loss ([SampleError],
+// [SampleErrorGrad]) defined for any element type, so that the complex
+// step and dual numbers differentiate the same definitions; [Abs], [Max]
+// and [Min] decide their branch on the real part, as ReLU does, and are
+// kinked. [GradientAt] is the backward pass over [Scalar]: over dual
+// numbers at θ + ε·v it differentiates the gradient itself, forward over
+// reverse, and [Network.HessianVector] is the Hessian–vector product
+// ∇²C·v it gives, exact up to rounding.
+//
 // # Updates
 //
 // A training step moves every parameter against its slope,

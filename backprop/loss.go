@@ -109,6 +109,43 @@ func SampleError[T Scalar[T]](l Loss, a []T, y []float64) T {
 	panic(fmt.Sprintf("backprop: unknown loss %d", int(l)))
 }
 
+// SampleErrorGrad sets dst = ∂e/∂a for one sample in the element type T:
+// 2(a_k − y_k) for the squared error, softmax(a)_k·Σ_j y_j − y_k for the
+// softmax cross-entropy (the softmax shifted by the largest real part, a
+// constant). It is the derivative of [SampleError] written over [Scalar],
+// for [GradientAt]; the float64 backward pass has its own kernel. It
+// panics if the lengths differ.
+func SampleErrorGrad[T Scalar[T]](l Loss, dst, a []T, y []float64) {
+	if len(a) != len(y) || len(dst) != len(a) {
+		panic("backprop: SampleErrorGrad: output, target and gradient lengths differ")
+	}
+	var zero T
+	switch l {
+	case SquaredError:
+		two := zero.Const(2)
+		for k := range a {
+			dst[k] = two.Mul(a[k].Sub(zero.Const(y[k])))
+		}
+	case SoftmaxCrossEntropy:
+		m := a[0].Re()
+		for _, v := range a[1:] {
+			m = max(m, v.Re())
+		}
+		s := zero.Const(0)
+		sy := 0.0
+		for k, v := range a {
+			dst[k] = v.Sub(zero.Const(m)).Exp()
+			s = s.Add(dst[k])
+			sy += y[k]
+		}
+		for k := range a {
+			dst[k] = dst[k].Div(s).Mul(zero.Const(sy)).Sub(zero.Const(y[k]))
+		}
+	default:
+		panic(fmt.Sprintf("backprop: unknown loss %d", int(l)))
+	}
+}
+
 // outputGrad sets dst = ∂e/∂a for one sample, scaled by scale.
 func (l Loss) outputGrad(dst, a, y []float64, scale float64) {
 	switch l {

@@ -23,6 +23,9 @@ type Scalar[T any] interface {
 	Log() T
 	Log1p() T
 	Tanh() T
+	// Sqrt returns √x; its derivative 1/(2√x) is infinite at 0, so a
+	// layer that takes the root of a variance adds its ε first.
+	Sqrt() T
 	// Re returns the real part (the value, for a dual number).
 	Re() float64
 	// Const returns c as a T with zero imaginary (dual) part; the receiver
@@ -42,6 +45,7 @@ func (x Real) Exp() Real          { return Real(math.Exp(float64(x))) }
 func (x Real) Log() Real          { return Real(math.Log(float64(x))) }
 func (x Real) Log1p() Real        { return Real(math.Log1p(float64(x))) }
 func (x Real) Tanh() Real         { return Real(math.Tanh(float64(x))) }
+func (x Real) Sqrt() Real         { return Real(math.Sqrt(float64(x))) }
 func (x Real) Re() float64        { return float64(x) }
 func (Real) Const(c float64) Real { return Real(c) }
 
@@ -71,7 +75,12 @@ func (x Complex) Tanh() Complex {
 	d := 1 + t*t + 2*t*math.Cos(2*im)
 	return Complex(complex(math.Copysign((1-t*t)/d, re), 2*t*math.Sin(2*im)/d))
 }
-func (x Complex) Re() float64           { return real(x) }
+func (x Complex) Re() float64 { return real(x) }
+
+// Sqrt returns the principal square root, the analytic continuation of √x
+// for x > 0 (at a negative real part the real √ is NaN and the complex one
+// is not: such an input is outside the function).
+func (x Complex) Sqrt() Complex         { return Complex(cmplx.Sqrt(complex128(x))) }
 func (Complex) Const(c float64) Complex { return Complex(complex(c, 0)) }
 
 // Log1p returns log(1+x). The real part is computed with math.Log1p so that
@@ -112,5 +121,46 @@ func (x Dual) Tanh() Dual {
 	c := math.Cosh(x.V)
 	return Dual{math.Tanh(x.V), x.D / (c * c)}
 }
+func (x Dual) Sqrt() Dual {
+	r := math.Sqrt(x.V)
+	return Dual{r, x.D / (2 * r)}
+}
 func (x Dual) Re() float64        { return x.V }
 func (Dual) Const(c float64) Dual { return Dual{V: c} }
+
+// Kinked functions, written once for every element type. Each decides its
+// branch on the real part (see [Scalar]), so that the complex step and the
+// dual numbers differentiate the branch the real computation takes: they
+// stay exact on either side of the kink, and at the kink itself they give
+// the one-sided derivative of the branch taken. A layer that uses them has
+// kinks: it should record which branch it took with a piece recorder
+// (package numgrad's Signs, AddBit with the same comparison), so that a
+// checker knows which finite-difference stencils cross one.
+
+// Abs returns |x|: x where Re x ≥ 0 (so the derivative at 0 is +1, the
+// right piece's; record AddBit(x.Re() >= 0)), −x elsewhere.
+func Abs[T Scalar[T]](x T) T {
+	if x.Re() >= 0 {
+		return x
+	}
+	return x.Neg()
+}
+
+// Max returns a where Re a ≥ Re b, b elsewhere: a tie goes to a, the
+// first argument, as PyTorch's max pooling sends the gradient of a tie to
+// the first maximum (record AddBit(a.Re() >= b.Re())).
+func Max[T Scalar[T]](a, b T) T {
+	if a.Re() >= b.Re() {
+		return a
+	}
+	return b
+}
+
+// Min returns a where Re a ≤ Re b, b elsewhere: a tie goes to a (record
+// AddBit(a.Re() <= b.Re())).
+func Min[T Scalar[T]](a, b T) T {
+	if a.Re() <= b.Re() {
+		return a
+	}
+	return b
+}

@@ -31,7 +31,9 @@
 // decide, is reported, never passed, and does not fail the test. [Verify]
 // returns the verdict and the report without failing anything. Both take a
 // [TB], which *testing.T and *rapid.T satisfy. See the README's section "Fuzzing your own model" and
-// FuzzUserModel in example_test.go.
+// FuzzUserModel in example_test.go. For a layer with its own backward pass
+// (package layer), [CheckLayer] and [VerifyLayer] do the same with
+// layer.Check: FuzzUserLayer in example_test.go.
 //
 // # The targets
 //
@@ -42,8 +44,8 @@
 // shape, the cross-entropy's targets ≥ 0), the update rule (FuzzTrain, and the
 // properties of package properties through rapid.MakeFuzz in
 // FuzzProperties), the agreement of backprop with the exact reference and
-// with numgrad (FuzzGradient), and the README's user target
-// (FuzzUserModel); cmd/gradcheck fuzzes the flags (FuzzFlags). Seeds live in
+// with numgrad (FuzzGradient), and the README's user targets
+// (FuzzUserModel, FuzzUserLayer); cmd/gradcheck fuzzes the flags (FuzzFlags). Seeds live in
 // testdata/fuzz/FuzzX/, listed with their reasons in seeds_test.go. The
 // generators ([Source.Config], [Source.DatasetFor]) draw what backprop and
 // netio accept: no softmax cross-entropy over one output, no negative

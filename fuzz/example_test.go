@@ -2,10 +2,12 @@ package fuzz_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/fuzz"
+	"github.com/gradcheck/gradcheck/layer"
 	"github.com/gradcheck/gradcheck/numgrad/zoo"
 )
 
@@ -51,6 +53,48 @@ func FuzzUserModel(f *testing.F) {
 		d := src.Dataset(1, 1, nil)                 // 1 to 8 samples: 1 input, 1 target
 		b := src.SubBatch(d)                        // 1 to N of them, in any order
 		fuzz.CheckGradient(t, m, b, nil)            // fails t if a component is wrong
+	})
+}
+
+// rowScale is a user's own layer: y = tanh(x ⊙ w) row by row, x of
+// rows × n and w of n, with its hand-written backward pass.
+type rowScale struct{ n int }
+
+func (l rowScale) Forward(a [][]float64) ([][]float64, error) {
+	x, w := a[0], a[1]
+	y := make([]float64, len(x))
+	for i := range x {
+		y[i] = math.Tanh(x[i] * w[i%l.n])
+	}
+	return [][]float64{y}, nil
+}
+
+func (l rowScale) Backward(a, dy [][]float64) ([][]float64, error) {
+	x, w := a[0], a[1]
+	dx, dw := make([]float64, len(x)), make([]float64, len(w))
+	for i := range x {
+		t := math.Tanh(x[i] * w[i%l.n])
+		g := dy[0][i] * (1 - t*t)
+		dx[i] = g * w[i%l.n]
+		dw[i%l.n] += g * x[i]
+	}
+	return [][]float64{dx, dw}, nil
+}
+
+// FuzzUserLayer is the README's fuzz target for a user's own layer: the
+// fuzzer's bytes choose the shapes and the arguments, and the layer check
+// must agree with the layer's backward pass.
+func FuzzUserLayer(f *testing.F) {
+	f.Add([]byte{1, 2, 3})
+	f.Add([]byte("a layer with its own backward pass"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src := fuzz.NewSource(data)
+		rows, n := src.IntRange(1, 3), src.IntRange(1, 4)
+		args := []layer.Arg{
+			layer.In("x", src.Params(rows*n, nil), rows, n), // values in [−4, 4)
+			layer.Param("w", src.Params(n, nil)),
+		}
+		fuzz.CheckLayer(t, rowScale{n: n}, args, nil) // fails t if an entry is wrong
 	})
 }
 

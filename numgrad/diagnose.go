@@ -93,13 +93,21 @@ func diagnose(r *Report, batch, data int, c *checker) {
 		r.Causes = append(r.Causes, "every disagreement is within float32 rounding of the claim: consistent with a gradient computed in float32; check it with --claimed-precision float32 (CheckSettings.ClaimEps = numgrad.Float32)")
 		return
 	}
+	// The blocks of a function's named arguments (a layer's x, gamma) are
+	// no layers of a network: the causes below, which read the backward
+	// pass of a dense network into the pattern, are for a dense layout
+	// only, and the group causes use no network's words there.
+	named := false
+	for _, g := range r.Groups {
+		named = named || g.Block.Named()
+	}
 	for g := range r.Groups {
 		if r.Groups[g].Failed == 0 || r.Groups[g].NonFinite > 0 {
 			continue
 		}
-		r.Groups[g].Ratio, r.Groups[g].Cause = groupCause(r.Groups[g], byGroup[g], batch, data)
+		r.Groups[g].Ratio, r.Groups[g].Cause = groupCause(r.Groups[g], byGroup[g], batch, data, named)
 	}
-	if r.Groups[0].Flat {
+	if r.Groups[0].Flat || named {
 		return
 	}
 	last := 0
@@ -134,7 +142,7 @@ func diagnose(r *Report, batch, data int, c *checker) {
 	}
 	lastBiasWrong, lastBiasSeen := wrong(last, backprop.Biases)
 	if len(layers) > 1 && layers[last] && finite(common) && common != 0 {
-		why := factorName(common, batch, data)
+		why := factorName(common, batch, data, false)
 		if why != "" {
 			why = " (" + why + ")"
 		}
@@ -212,8 +220,23 @@ func inBlock(g Group, i int) bool {
 	return g.Flat || i >= g.Block.Offset && i < g.Block.Offset+g.Block.Len()
 }
 
-// groupCause fits the failing pattern of one group.
-func groupCause(g Group, comps []Component, batch, data int) (float64, string) {
+// Cause names the likely cause of the failures among comps, the checked
+// components of one block of a function's arguments (or of the same block
+// under several directions), from their pattern alone: a claim that is
+// zero where the estimate is not, or a constant factor claimed/estimate
+// (a sign flip, 2, ½, another constant) common to the failures. It returns
+// the factor (NaN where there is none) and the cause ("" where no single
+// cause fits). It is the per-group diagnosis of a report, in words that
+// assume no network: package numgrad/vector calls it for the blocks of
+// the checks it merges.
+func Cause(comps []Component) (ratio float64, cause string) {
+	return groupCause(Group{Flat: true}, comps, 0, 0, true)
+}
+
+// groupCause fits the failing pattern of one group; named says that the
+// group is a function's named argument, not a network's layer, and
+// chooses the words.
+func groupCause(g Group, comps []Component, batch, data int, named bool) (float64, string) {
 	// The ratio claimed/estimate over the components whose estimate stands
 	// clearly above its tolerance.
 	var ratios []float64
@@ -233,6 +256,9 @@ func groupCause(g Group, comps []Component, batch, data int) (float64, string) {
 		return 0, "the claimed gradient is zero here and the estimate is not: this group's gradient is not computed (missing or zeroed)"
 	}
 	if !g.Flat && g.Block.Rows == g.Block.Cols && g.Block.Rows > 1 && transposed(g.Block, comps) {
+		if named {
+			return math.NaN(), fmt.Sprintf("the claimed block is the transpose of the estimated one: %s[j][i] and %s[i][j] swapped (a matrix transposed where it should not be)", g.Block.Name, g.Block.Name)
+		}
 		return math.NaN(), "the claimed block is the transpose of the estimated one: ∂C/∂W[j][i] and ∂C/∂W[i][j] swapped (aˡ⁻¹ δˡᵀ instead of δˡᵀ aˡ⁻¹, or Wᵀ where W belongs)"
 	}
 	if len(ratios) == 0 {
@@ -249,7 +275,7 @@ func groupCause(g Group, comps []Component, batch, data int) (float64, string) {
 	if agree*10 < len(ratios)*9 || near(med, 1) {
 		return math.NaN(), ""
 	}
-	name := factorName(med, batch, data)
+	name := factorName(med, batch, data, named)
 	if len(ratios) == 1 && name == "" {
 		return math.NaN(), ""
 	}
@@ -284,9 +310,20 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-3*math.Max(math.Abs(a)
 // factorName explains a constant factor it recognises, or returns "". A
 // batch that is part of a larger dataset (data > batch) is checked for
 // B/N and N/B first: a mean over the dataset's size instead of the
-// batch's, whose ratio may also be ½ or 2.
-func factorName(q float64, batch, data int) string {
+// batch's, whose ratio may also be ½ or 2. named chooses words that
+// assume no network (no loss, no gradient ascent) for −1, ½ and 2.
+func factorName(q float64, batch, data int, named bool) string {
 	B, N := float64(batch), float64(data)
+	if named {
+		switch {
+		case near(q, -1):
+			return "a sign flip"
+		case near(q, 0.5):
+			return "half the true value (a factor 2 dropped, or a term of two counted once)"
+		case near(q, 2):
+			return "twice the true value (a ½ missing, or a term counted twice)"
+		}
+	}
 	switch {
 	case batch > 0 && data > batch && near(q, B/N):
 		return fmt.Sprintf("B/N = %d/%d: averaged over the dataset's N = %d samples instead of the batch's B = %d", batch, data, data, batch)

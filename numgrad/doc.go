@@ -115,7 +115,11 @@
 // supports it: a constant factor in a group (2, ½, −1, B, 1/B, B/N), a zero
 // or transposed block, a factor every layer shares from the output down, an
 // error in the weights alone, a claim that float32 rounding explains, the
-// layer where the error enters the backward pass.
+// layer where the error enters the backward pass. A layout of named blocks
+// (backprop.NamedLayout: the arguments x, gamma, beta of a function, which
+// package numgrad/vector checks) gets the per-block causes alone, in words
+// that assume no network ([Cause]), and its verdict names the wrong
+// blocks.
 //
 // # Replay
 //

@@ -50,8 +50,8 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "%s  group\tshape\tchecked\tpass\tkink\tundecided\tfail\tworst/tol\tfloor\tmax rel err\t\n", indent)
 		for _, g := range r.Groups {
-			shape := fmt.Sprintf("%d×%d", g.Block.Rows, g.Block.Cols)
-			if g.Block.Group == backprop.Biases || g.Flat {
+			shape := g.Block.ShapeString()
+			if g.Flat {
 				shape = fmt.Sprint(g.Block.Rows)
 			}
 			verdict := "ok"
@@ -119,6 +119,10 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 	return err
 }
 
+// Verdict returns the text of the report's verdict line: "RIGHT (…)",
+// "RIGHT where decided, N undecided (…)" or "WRONG (…)".
+func (r *Report) Verdict() string { return r.verdict() }
+
 // verdict is the verdict line's text.
 func (r *Report) verdict() string {
 	floor := ""
@@ -145,7 +149,9 @@ func (r *Report) verdict() string {
 		return fmt.Sprintf("WRONG (%s)", r.Flags[0])
 	case r.Failed > 0:
 		where := ""
-		if g, ok := r.Located(); ok && !g.Flat {
+		if names := r.wrongNamed(); names != "" {
+			where = "; wrong in " + names
+		} else if g, ok := r.Located(); ok && !g.Flat {
 			where = fmt.Sprintf("; the error enters at %s", g.Name())
 		}
 		return fmt.Sprintf("WRONG (%d of %d components disagree%s)", r.Failed, len(r.Components), where)
@@ -159,6 +165,20 @@ func (r *Report) verdict() string {
 		return fmt.Sprintf("RIGHT where decided, %d undecided (%d components agree%s%s%s)", r.Undecided, r.Passed, kinks, floor, below)
 	}
 	return fmt.Sprintf("RIGHT (%d components agree%s%s%s)", r.Passed, kinks, floor, below)
+}
+
+// wrongNamed lists the named blocks with a failure ("x, gamma"), or ""
+// where the layout has none: the blocks of a function's named arguments
+// have no backward order in which an error enters, as a network's layers
+// do.
+func (r *Report) wrongNamed() string {
+	var names []string
+	for _, g := range r.Groups {
+		if g.Failed > 0 && !g.Flat && g.Block.Named() {
+			names = append(names, g.Block.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func methodTitle(m Method) string {
@@ -191,6 +211,8 @@ type (
 		Group string `json:"group"`
 		Row   int    `json:"row"`
 		Col   int    `json:"col"`
+		Name  string `json:"name,omitempty"`
+		Index []int  `json:"index,omitempty"`
 	}
 	componentJSON struct {
 		Index    int           `json:"index"`
@@ -215,6 +237,8 @@ type (
 		Rows      int    `json:"rows"`
 		Cols      int    `json:"cols"`
 		Offset    int    `json:"offset"`
+		Name      string `json:"name,omitempty"`
+		Shape     []int  `json:"shape,omitempty"`
 		Flat      bool   `json:"flat,omitempty"`
 		Checked   int    `json:"checked"`
 		Passed    int    `json:"passed"`
@@ -302,11 +326,19 @@ func locWire(l *backprop.Location) *locationJSON {
 	if l == nil {
 		return nil
 	}
-	return &locationJSON{Layer: l.Layer, Group: l.Group.String(), Row: l.Row, Col: l.Col}
+	w := &locationJSON{Layer: l.Layer, Group: l.Group.String(), Row: l.Row, Col: l.Col, Name: l.Name}
+	if l.Name != "" {
+		w.Index = append([]int{}, l.Index[:l.Dims]...)
+	}
+	return w
 }
 
 func groupWire(g Group) groupJSON {
-	return groupJSON{Layer: g.Block.Layer, Group: g.Block.Group.String(), Rows: g.Block.Rows, Cols: g.Block.Cols, Offset: g.Block.Offset, Flat: g.Flat,
+	var shape []int
+	if g.Block.Named() {
+		shape = append([]int{}, g.Block.Shape[:g.Block.Dims]...)
+	}
+	return groupJSON{Layer: g.Block.Layer, Group: g.Block.Group.String(), Rows: g.Block.Rows, Cols: g.Block.Cols, Offset: g.Block.Offset, Name: g.Block.Name, Shape: shape, Flat: g.Flat,
 		Checked: g.Checked, Passed: g.Passed, Failed: g.Failed, Kinks: g.Kinks, Undecided: g.Undecided, NonFinite: g.NonFinite,
 		MaxRelErr: jf(g.MaxRelErr), MaxScore: jf(g.MaxScore), MaxFloor: jf(g.MaxFloor), Worst: g.Worst, Ratio: jf(g.Ratio), Cause: g.Cause}
 }

@@ -104,10 +104,14 @@ type Group struct {
 	Cause string
 }
 
-// Name returns "layer l weights" or "all" for a flat group.
+// Name returns "layer l weights", the block's name for a named block
+// ("x", "gamma"), or "all" for a flat group.
 func (g Group) Name() string {
 	if g.Flat {
 		return "all"
+	}
+	if g.Block.Named() {
+		return g.Block.Name
 	}
 	return fmt.Sprintf("layer %d %v", g.Block.Layer, g.Block.Group)
 }

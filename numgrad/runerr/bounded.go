@@ -188,6 +188,22 @@ func (x bounded) Tanh() bounded {
 	return r
 }
 
+func (x bounded) Sqrt() bounded {
+	// As Dual: √V and D/(2√V). The root is correctly rounded (IEEE 754),
+	// u·|r|; it inherits x's error through 1/(2r); 2r is exact and the
+	// quotient rounds once.
+	ax := math.Abs(x.V)
+	x.t.see(u * x.EV / ax)
+	s := math.Sqrt(x.V)
+	r := bounded{V: s, D: x.D / (2 * s), t: x.t}
+	r.t.product(r.D, x.D, 1/(2*s))
+	r.MV = math.Abs(s)
+	r.EV = x.EV/(2*r.MV) + r.MV + eta
+	r.MD = x.MD / (2 * r.MV)
+	r.ED = x.ED/(2*r.MV) + r.MD*r.EV/r.MV + r.MD + eta
+	return r
+}
+
 // Re returns V, noting in the tracker when a branch on it would be decided
 // within rounding of the threshold 0 (every branch of backprop's
 // activations and losses compares a value with 0 or with another value of
