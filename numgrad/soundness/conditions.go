@@ -10,24 +10,28 @@ import (
 // The conditions a generator puts a network in, after drawing its shape,
 // activations, parameters and data: each changes parameters or data only.
 
-// kinkyUnits lists the (layer, unit) pairs of the kinky layers that a
-// placement picks: each with probability p, at least one.
-func (g *gen) kinkyUnits(p float64) [][2]int {
+// kinkyUnits picks k distinct (layer, unit) pairs of the kinky layers
+// (fewer if there are fewer), in layer order.
+func (g *gen) kinkyUnits(k int) [][2]int {
 	c := g.c
-	var all, out [][2]int
+	var all [][2]int
 	for l, a := range c.Acts {
 		if !a.HasKink() {
 			continue
 		}
 		for j := range c.Sizes[l+1] {
 			all = append(all, [2]int{l, j})
-			if g.rng.Float64() < p {
-				out = append(out, [2]int{l, j})
-			}
 		}
 	}
-	if len(out) == 0 && len(all) > 0 {
-		out = append(out, all[g.rng.IntN(len(all))])
+	pick := map[int]bool{}
+	for _, i := range g.rng.Perm(len(all))[:min(k, len(all))] {
+		pick[i] = true
+	}
+	var out [][2]int
+	for i, u := range all {
+		if pick[i] {
+			out = append(out, u)
+		}
 	}
 	return out
 }
@@ -40,13 +44,13 @@ func (c *Case) batchLen() int {
 	return c.N
 }
 
-// nearKinks places some pre-activations of the kinky layers at ±d (d = 0:
+// nearKinks places one to three pre-activations of the kinky layers at ±d (d = 0:
 // exactly on the kink) by solving their biases in the network's forward
 // order, lower layers first; Aim is d and Reached the largest deviation
 // |z| − d reached, so that the table shows what the float64 solve got.
 func (g *gen) nearKinks(d float64) {
 	c := g.c
-	units := g.kinkyUnits(0.4)
+	units := g.kinkyUnits(g.intn(1, 3))
 	c.Aim, c.Reached = d, 0
 	for _, u := range units {
 		t := d
@@ -95,7 +99,7 @@ func (g *gen) dyadic() {
 			c.Y[i] = float64(g.intn(-8, 8)) / 4
 		}
 	}
-	units := g.kinkyUnits(0.5)
+	units := g.kinkyUnits(g.intn(1, 3))
 	c.Aim, c.Reached = 0, 0
 	for _, u := range units {
 		l, j := u[0], u[1]

@@ -103,6 +103,7 @@ type Hand struct {
 	// per-sample buffers: z[l], a[l] of layer l (a[-1] is the input)
 	z, a  [][]float64
 	delta [][]float64
+	off   []int // the offset of each layer's parameters
 }
 
 // HandSigned is a [Hand] that declares its pieces: Piece answers with the
@@ -125,6 +126,10 @@ func NewHand(net *backprop.Network, layout HandLayout) *Hand {
 		}
 	}
 	h := &Hand{sizes: cfg.Sizes, acts: cfg.Activations, loss: cfg.Loss, layout: layout}
+	for l, off := 0, 0; l+1 < len(h.sizes); l++ {
+		h.off = append(h.off, off)
+		off += h.sizes[l]*h.sizes[l+1] + h.sizes[l+1]
+	}
 	h.theta = make([]float64, net.NumParams())
 	nt := net.ParamsTo(nil)
 	for i, j := range h.perm() {
@@ -176,11 +181,7 @@ func (h *Hand) perm() []int {
 // w returns the index in θ of layer l's weight from input k into unit j,
 // and bi that of unit j's bias.
 func (h *Hand) w(l, j, k int) int {
-	off := 0
-	for m := 0; m < l; m++ {
-		off += h.sizes[m]*h.sizes[m+1] + h.sizes[m+1]
-	}
-	in, out := h.sizes[l], h.sizes[l+1]
+	off, in, out := h.off[l], h.sizes[l], h.sizes[l+1]
 	if h.layout == RowMajor {
 		return off + j*in + k
 	}
@@ -188,11 +189,7 @@ func (h *Hand) w(l, j, k int) int {
 }
 
 func (h *Hand) bi(l, j int) int {
-	off := 0
-	for m := 0; m < l; m++ {
-		off += h.sizes[m]*h.sizes[m+1] + h.sizes[m+1]
-	}
-	in, out := h.sizes[l], h.sizes[l+1]
+	off, in, out := h.off[l], h.sizes[l], h.sizes[l+1]
 	if h.layout == RowMajor {
 		return off + in*out + j
 	}

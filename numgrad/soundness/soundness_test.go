@@ -58,6 +58,7 @@ func TestSoundnessFull(t *testing.T) {
 		t.Skip("run with -soundness.full (make soundness)")
 	}
 	o := options(true)
+	o.RPerCase = 4
 	last := time.Now()
 	o.Progress = func(done, total int) {
 		if time.Since(last) > 30*time.Second || done == total {
@@ -87,4 +88,62 @@ func TestSoundnessFull(t *testing.T) {
 		t.Logf("%s", b.String())
 	}
 	check(t, r)
+}
+
+var (
+	oneCase   = flag.String("soundness.case", "", "category:index of one case to print the reports of (TestSoundnessCase)")
+	oneMethod = flag.String("soundness.method", "central", "TestSoundnessCase: the method")
+	onePieces = flag.Bool("soundness.pieces", false, "TestSoundnessCase: with piece information")
+	oneComp   = flag.Int("soundness.comp", -1, "TestSoundnessCase: plant in this component (-1: the correct claim)")
+	oneR      = flag.Float64("soundness.r", 0, "TestSoundnessCase: the planted relative size")
+)
+
+// TestSoundnessCase prints one case's report under one variant, to study
+// a violation: -soundness.case=kink-near:17 -soundness.method=fast ….
+func TestSoundnessCase(t *testing.T) {
+	if *oneCase == "" {
+		t.Skip("run with -soundness.case=category:index")
+	}
+	name, idx, _ := strings.Cut(*oneCase, ":")
+	var cat *Category
+	for i := range Mix {
+		if Mix[i].Name == name {
+			cat = &Mix[i]
+		}
+	}
+	if cat == nil {
+		t.Fatalf("no category %q", name)
+	}
+	var i int
+	fmt.Sscan(idx, &i)
+	c := cat.Case(MixSeed, i)
+	m, err := parseMethod(*oneMethod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := Variant{m, *onePieces}
+	o, err := newOracle(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claimed []float64
+	if *oneComp >= 0 {
+		claimed = append([]float64(nil), o.grad...)
+		claimed[*oneComp] += *oneR * o.scale
+	}
+	r, err := c.Check(v, claimed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s %s: reached %g, G %g\n%s", c.Name(), v, c.Reached, o.scale, r)
+	for _, comp := range r.Components {
+		if comp.Status != 0 {
+			t.Logf("component %d: %v claimed %.17g estimate %.17g bound %.3g tol %.3g failAt %.3g floor %.3g margin %.3g; L %.6g R %.6g; %s",
+				comp.Index, comp.Status, comp.Claimed, comp.Estimate, comp.Bound, comp.Tol, comp.FailAt, comp.Floor, o.margin[comp.Index], comp.Left, comp.Right, comp.Note)
+			if !c.Smooth() {
+				l, rr := o.oneSided(comp.Index)
+				t.Logf("   oracle: on kink %v, one-sided %.17g %.17g", o.onKink(comp.Index), l, rr)
+			}
+		}
+	}
 }
