@@ -16,6 +16,7 @@ var (
 	out     = flag.String("soundness.out", "", "where the full form writes its Markdown report (default: none)")
 	cats    = flag.String("soundness.cats", "", "comma-separated categories to run (default: all)")
 	count   = flag.Int("soundness.n", 0, "cases per category, overriding the form's counts")
+	dump    = flag.String("soundness.dump", "", "write every violation, one a line, to this file")
 	targets = flag.Bool("soundness.targets", false, "plant an error in every target of a case, not one in turn")
 )
 
@@ -30,6 +31,15 @@ func options(isFull bool) Options {
 // check fails t for every violation and every breach of the Undecided
 // cap, with the reproducers of the first of each class.
 func check(t *testing.T, r *Result) {
+	if *dump != "" {
+		var b bytes.Buffer
+		for _, v := range r.Violations {
+			fmt.Fprintf(&b, "%s\t%s:%d\t%s\t%s\tcomp %d\t%s\tfloor %.3g\tdelta %.3g\terr %.3g\t%s\n", v.Class, v.Case.Category, v.Case.Index, v.Case.Sub, v.Variant, v.Comp, v.Status, v.Floor, v.Delta, v.ErrLo, v.Note)
+		}
+		if err := os.WriteFile(*dump, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, cl := range r.Classes() {
 		t.Errorf("%s: %d violations; the smallest:\n%s", cl.Name, len(cl.V), cl.Smallest().Repro())
 	}
