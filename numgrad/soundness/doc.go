@@ -62,7 +62,7 @@
 // Every case runs central, Richardson and fast; complex and dual where
 // the model declares the extensions (a network and its embedding). The
 // pieces-yes column is the problem as the model declares it (through
-// CheckModel or CheckClaimed); pieces-no strips Piece (and, for a kinky
+// CheckModel or CheckClaimed); pieces-no strips Piece and Ambiguous (and, for a kinky
 // network, the fast stencil) from numgrad.ModelProblem's problem and runs
 // CheckProblem; the hand-written models are their own pieces-no, and
 // the hidden wrapper has no pieces-yes. Settings are the defaults but

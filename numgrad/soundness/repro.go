@@ -84,9 +84,9 @@ func (v *Violation) Repro() string {
 	p("\tif err != nil {\n\t\tt.Fatal(err)\n\t}")
 	if !v.Variant.Pieces && (c.Kind == KindNetwork || c.Kind == KindEmbedded) {
 		if c.Smooth() {
-			p("\tp.Piece = nil // without piece information")
+			p("\tp.Piece, p.Ambiguous = nil, nil // without piece information")
 		} else {
-			p("\tp.Piece, p.Stencil = nil, nil // without piece information")
+			p("\tp.Piece, p.Ambiguous, p.Stencil = nil, nil, nil // without piece information")
 		}
 	}
 	p("\tr, err := numgrad.CheckProblem(p, &numgrad.CheckSettings{Method: numgrad.%s, Sweeps: -1})", methodGo[v.Variant.Method.String()])

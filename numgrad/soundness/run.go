@@ -76,8 +76,8 @@ func Settings(v Variant) *numgrad.CheckSettings {
 // Check checks the claim (nil: the model's own gradient, as CheckModel
 // does) under the variant: through CheckModel or CheckClaimed where the
 // problem keeps what the model declares, through ModelProblem with Piece
-// (and for a kinky network the fast stencil, which would tell crossings)
-// removed and CheckProblem where it is stripped.
+// and Ambiguous (and for a kinky network the fast stencil, which would
+// tell crossings) removed and CheckProblem where it is stripped.
 func (c *Case) Check(v Variant, claimed []float64) (*numgrad.Report, error) {
 	m, strip := c.modelFor(v)
 	b := c.Batch()
@@ -92,7 +92,7 @@ func (c *Case) Check(v Variant, claimed []float64) (*numgrad.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Piece = nil
+	p.Piece, p.Ambiguous = nil, nil
 	if !c.Smooth() {
 		p.Stencil = nil
 	}
