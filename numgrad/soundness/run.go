@@ -185,6 +185,7 @@ type Result struct {
 	Elapsed    time.Duration
 	CPU        time.Duration // the process's CPU time over the run
 	CaseCount  map[string]int
+	Shapes     map[string]*Shape
 	Slowest    []CaseTime
 }
 
@@ -199,6 +200,14 @@ type SubKey struct {
 type SubStats struct {
 	Cases, Comps, Fails, Undecided, Kinks, Planted, Violations int
 	Reached                                                    []float64
+}
+
+// Shape summarises the shapes of a category's cases: how many have a
+// hidden layer of 32 or more units, the widest layer, the batch sizes and
+// the most parameters.
+type Shape struct {
+	Wide, MaxWidth, MinBatch, MaxBatch, MaxParams int
+	Kinds                                         map[Kind]int
 }
 
 // CaseTime is the time one case took, all its checks.
@@ -227,7 +236,7 @@ func Run(opt Options) *Result {
 		i   int
 	}
 	var jobs []job
-	res := &Result{Options: opt, Stats: map[Key]*Stats{}, Subs: map[SubKey]*SubStats{}, CaseCount: map[string]int{}}
+	res := &Result{Options: opt, Stats: map[Key]*Stats{}, Subs: map[SubKey]*SubStats{}, CaseCount: map[string]int{}, Shapes: map[string]*Shape{}}
 	for k := range Mix {
 		cat := &Mix[k]
 		if len(opt.Categories) > 0 && !contains(opt.Categories, cat.Name) {
@@ -304,6 +313,23 @@ type caseResult struct {
 }
 
 func (r *Result) merge(cr *caseResult) {
+	c := cr.c
+	sh := r.Shapes[c.Category]
+	if sh == nil {
+		sh = &Shape{MinBatch: 1 << 30, Kinds: map[Kind]int{}}
+		r.Shapes[c.Category] = sh
+	}
+	w := 0
+	for _, v := range c.Sizes[1 : len(c.Sizes)-1] {
+		w = max(w, v)
+	}
+	if w >= 32 {
+		sh.Wide++
+	}
+	sh.MaxWidth = max(sh.MaxWidth, w)
+	sh.MinBatch, sh.MaxBatch = min(sh.MinBatch, c.batchLen()), max(sh.MaxBatch, c.batchLen())
+	sh.MaxParams = max(sh.MaxParams, c.NumParams())
+	sh.Kinds[c.Kind]++
 	r.Slowest = append(r.Slowest, CaseTime{cr.c.Name(), cr.c.NumParams(), cr.d})
 	for k, s := range cr.stats {
 		t := r.Stats[k]

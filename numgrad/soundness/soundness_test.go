@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -146,6 +147,17 @@ func TestSoundnessCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%s %s: reached %g, G %g\n%s", c.Name(), v, c.Reached, o.scale, r)
+	x := Violation{Class: "study", Case: c, Variant: v, Comp: *oneComp, Status: "?"}
+	if *oneComp >= 0 {
+		x.Delta, x.R = *oneR*o.scale, *oneR
+		x.ErrLo = math.Abs(x.Delta) - o.margin[*oneComp]
+		for _, comp := range r.Components {
+			if comp.Index == *oneComp {
+				x.Status, x.Floor = comp.Status.String(), comp.Floor
+			}
+		}
+	}
+	t.Logf("reproducer:\n%s", x.Repro())
 	for _, comp := range r.Components {
 		if comp.Status != 0 {
 			t.Logf("component %d: %v claimed %.17g estimate %.17g bound %.3g tol %.3g failAt %.3g floor %.3g margin %.3g; L %.6g R %.6g; %s",

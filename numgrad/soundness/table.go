@@ -132,11 +132,21 @@ func (r *Result) WriteMarkdown(w io.Writer, header string) {
 	p("")
 	p("## Categories")
 	p("")
-	p("| category | cases | generator |")
-	p("|---|---:|---|")
+	p("| category | cases | wide (hidden ≥ 32) | widest | batch | most parameters | models | generator |")
+	p("|---|---:|---:|---:|---|---:|---|---|")
 	for _, c := range Mix {
 		if n, ok := r.CaseCount[c.Name]; ok {
-			p("| %s | %d | %s |", c.Name, n, c.doc)
+			sh := r.Shapes[c.Name]
+			if sh == nil {
+				continue
+			}
+			var kinds []string
+			for k := Kind(0); k < numKinds; k++ {
+				if v := sh.Kinds[k]; v > 0 {
+					kinds = append(kinds, fmt.Sprintf("%s %d", k, v))
+				}
+			}
+			p("| %s | %d | %d | %d | %d–%d | %d | %s | %s |", c.Name, n, sh.Wide, sh.MaxWidth, sh.MinBatch, sh.MaxBatch, sh.MaxParams, strings.Join(kinds, ", "), c.doc)
 		}
 	}
 	p("")
