@@ -56,7 +56,7 @@ func (v *Violation) Repro() string {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	p("// %s: %s, %s", v.Class, c.Name(), v.Variant)
-	p("func TestSoundness%s%d(t *testing.T) {", strings.NewReplacer("-", "", "/", "").Replace(strings.Title(c.Category)), c.Index)
+	p("func TestSoundness%s%d(t *testing.T) {", camel(c.Category), c.Index)
 	loss := "SquaredError"
 	if c.Loss == backprop.SoftmaxCrossEntropy {
 		loss = "SoftmaxCrossEntropy"
@@ -109,5 +109,23 @@ func (v *Violation) Repro() string {
 		p("\t\tt.Errorf(\"a wrong component is %%v within its floor %%.3g: %%+v\", c.Status, c.Floor, c)\n\t}")
 	}
 	p("}")
+	return b.String()
+}
+
+// camel turns "kink-near" into "KinkNear".
+func camel(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		switch {
+		case r == '-' || r == '/' || r == ' ':
+			up = true
+		case up:
+			b.WriteString(strings.ToUpper(string(r)))
+			up = false
+		default:
+			b.WriteRune(r)
+		}
+	}
 	return b.String()
 }
