@@ -182,11 +182,15 @@ type Result struct {
 	Stats      map[Key]*Stats
 	Subs       map[SubKey]*SubStats
 	Violations []Violation
-	Elapsed    time.Duration
-	CPU        time.Duration // the process's CPU time over the run
-	CaseCount  map[string]int
-	Shapes     map[string]*Shape
-	Slowest    []CaseTime
+	// Undecided lists the Undecided components of the correct claims
+	// (their case, variant, floor and note): not violations, but what
+	// the cap counts.
+	Undecided []Violation
+	Elapsed   time.Duration
+	CPU       time.Duration // the process's CPU time over the run
+	CaseCount map[string]int
+	Shapes    map[string]*Shape
+	Slowest   []CaseTime
 }
 
 // SubKey is a row of the breakdown by condition (the category's Sub,
@@ -309,6 +313,7 @@ type caseResult struct {
 	stats map[Key]*Stats
 	subs  map[SubKey]*SubStats
 	viol  []Violation
+	und   []Violation
 	d     time.Duration
 }
 
@@ -355,6 +360,7 @@ func (r *Result) merge(cr *caseResult) {
 		t.Reached = append(t.Reached, s.Reached...)
 	}
 	r.Violations = append(r.Violations, cr.viol...)
+	r.Undecided = append(r.Undecided, cr.und...)
 }
 
 func (t *Stats) add(s *Stats) {
@@ -497,6 +503,7 @@ func runCase(c *Case, opt *Options) *caseResult {
 			case comp.Status == numgrad.Undecided:
 				st.Undecided++
 				ss.Undecided++
+				cr.und = append(cr.und, Violation{Class: "undecided", Case: c, Variant: v, Comp: comp.Index, Status: "undecided", Floor: comp.Floor, Note: comp.Note})
 				if catSmooth(c.Category) {
 					viol(Violation{Class: "undecided on smooth-ordinary", Comp: comp.Index, Status: comp.Status.String(), Floor: comp.Floor, Note: comp.Note})
 				}

@@ -34,7 +34,7 @@ func options(isFull bool) Options {
 func check(t *testing.T, r *Result) {
 	if *dump != "" {
 		var b bytes.Buffer
-		for _, v := range r.Violations {
+		for _, v := range append(append([]Violation(nil), r.Violations...), r.Undecided...) {
 			fmt.Fprintf(&b, "%s\t%s:%d\t%s\t%s\tcomp %d\t%s\tfloor %.3g\tdelta %.3g\terr %.3g\t%s\n", v.Class, v.Case.Category, v.Case.Index, v.Case.Sub, v.Variant, v.Comp, v.Status, v.Floor, v.Delta, v.ErrLo, v.Note)
 		}
 		if err := os.WriteFile(*dump, b.Bytes(), 0o644); err != nil {
@@ -77,20 +77,27 @@ func TestSoundnessFull(t *testing.T) {
 			fmt.Fprintf(os.Stderr, "soundness: %d of %d cases\n", done, total)
 		}
 	}
+	// The numgrad under test is this checkout's: name its commit and the
+	// main commit it is based on, read before the run.
+	git := func(args ...string) string {
+		out, err := exec.Command("git", args...).Output()
+		if err != nil {
+			return "?"
+		}
+		return strings.TrimSpace(string(out))
+	}
+	cur := git("log", "-1", "--format=%h")
+	base := git("merge-base", "HEAD", "main")
+	if len(base) > 7 {
+		base = base[:7]
+	}
+	baseSubj := git("log", "-1", "--format=%s", base)
+	if len(baseSubj) > 90 {
+		baseSubj = baseSubj[:90] + "…"
+	}
 	r := Run(o)
 	var b bytes.Buffer
-	head := "main"
-	if rev, err := exec.Command("git", "log", "-1", "--format=%h %s", "main").Output(); err == nil {
-		head = strings.TrimSpace(string(rev))
-		if len(head) > 100 {
-			head = head[:100] + "…"
-		}
-	}
-	cur := ""
-	if rev, err := exec.Command("git", "log", "-1", "--format=%h").Output(); err == nil {
-		cur = strings.TrimSpace(string(rev))
-	}
-	r.WriteMarkdown(&b, fmt.Sprintf("# soundness of numgrad (full form)\n\nWritten by `make soundness` (numgrad/soundness, TestSoundnessFull): see `go doc ./numgrad/soundness` for what it proves and how to read it. Checked out at %s; main at %s.\n", cur, head))
+	r.WriteMarkdown(&b, fmt.Sprintf("# soundness of numgrad (full form)\n\nWritten by `make soundness` (numgrad/soundness, TestSoundnessFull): see `go doc ./numgrad/soundness` for what it proves and how to read it. Run at %s, on main %s (%s).\n", cur, base, baseSubj))
 	if *out != "" {
 		if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
