@@ -30,8 +30,9 @@
 //		-soundness.case=kink-near:17 -soundness.method=fast -soundness.pieces
 //
 // The flags -soundness.cats, -soundness.n and -soundness.targets narrow or
-// widen a run. Both forms fail on any violation and on a category over
-// the Undecided cap, printing a Go reproducer of the smallest case of each
+// widen a run. Both forms fail on any violation (the full form also on a
+// category over the Undecided cap, which the short form only logs: one
+// case's Undecided components are more than 1 % of a few cases'), printing a Go reproducer of the smallest case of each
 // violation class (its network, data, model type, claim, check and the
 // assertion that broke), ready to become a regression test.
 //

@@ -29,9 +29,12 @@ func options(isFull bool) Options {
 	return o
 }
 
-// check fails t for every violation and every breach of the Undecided
-// cap, with the reproducers of the first of each class.
-func check(t *testing.T, r *Result) {
+// check fails t for every violation, with the reproducer of the smallest
+// case of each class, and, where cap is set, for every breach of the
+// Undecided cap. The short form only logs the cap: a 1 % share of a few
+// cases' components is one case's worth, so it measures the sample, not
+// the checker; the full form's mix is what the cap is about.
+func check(t *testing.T, r *Result, cap bool) {
 	if *dump != "" {
 		var b bytes.Buffer
 		for _, v := range append(append([]Violation(nil), r.Violations...), r.Undecided...) {
@@ -45,7 +48,11 @@ func check(t *testing.T, r *Result) {
 		t.Errorf("%s: %d violations; the smallest:\n%s", cl.Name, len(cl.V), cl.Smallest().Repro())
 	}
 	for _, b := range r.CapBreaches() {
-		t.Errorf("over the Undecided cap: %s", b)
+		if cap {
+			t.Errorf("over the Undecided cap: %s", b)
+		} else {
+			t.Logf("over the Undecided cap (the full form fails on this): %s", b)
+		}
 	}
 }
 
@@ -59,7 +66,7 @@ func TestSoundnessShort(t *testing.T) {
 	var b bytes.Buffer
 	r.WriteMarkdown(&b, "# soundness (short form)")
 	t.Logf("%s", b.String())
-	check(t, r)
+	check(t, r, false)
 }
 
 // TestSoundnessFull is the full form (make soundness): 2,550 cases,
@@ -105,7 +112,7 @@ func TestSoundnessFull(t *testing.T) {
 	} else {
 		t.Logf("%s", b.String())
 	}
-	check(t, r)
+	check(t, r, true)
 }
 
 var (
