@@ -155,7 +155,10 @@ type Stats struct {
 	// 1× and 2×, and how many of them were not Fail; the exempted kinks
 	// (exactly on a kink, without pieces, within the one-sided
 	// derivatives); those whose floor is infinite; violations.
-	Planted, Detected, Above2, Above2Fail, Band, BandNotFail, Exempt, NoFloor, Violations int
+	Planted, Detected, Above2, Above2Fail, Band, BandNotFail, Exempt, NoFloor int
+	// Violations counts every violation of the row; PlantViolations those
+	// of the planted claims.
+	Violations, PlantViolations int
 	// Floor/G of the planted component, where finite.
 	PlantFloor []float64
 	// ByR counts planted errors and their Fails per relative size.
@@ -383,6 +386,7 @@ func (t *Stats) add(s *Stats) {
 	t.Exempt += s.Exempt
 	t.NoFloor += s.NoFloor
 	t.Violations += s.Violations
+	t.PlantViolations += s.PlantViolations
 	t.PlantFloor = append(t.PlantFloor, s.PlantFloor...)
 	for r, v := range s.ByR {
 		w := t.ByR[r]
@@ -479,6 +483,9 @@ func runCase(c *Case, opt *Options) *caseResult {
 			x.Case, x.Variant = c, v
 			cr.viol = append(cr.viol, x)
 			st.Violations++
+			if x.Delta != 0 {
+				st.PlantViolations++
+			}
 			ss.Violations++
 		}
 		// The correct claim.
