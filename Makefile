@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 FUZZSMOKE ?= 5s
 
-.PHONY: test vet unit fuzz-smoke fuzz bench properties-long soundness-layers
+.PHONY: test vet unit fuzz-smoke fuzz bench properties-long soundness soundness-layers
 
 test: vet unit fuzz-smoke
 
@@ -37,6 +37,13 @@ properties-long:
 # reports/soundness-layers.md; seconds. Its short form runs in `unit`.
 soundness-layers:
 	$(GO) test -count=1 ./layer -run 'TestLayerSoundnessFull$$' -layer.full -layer.out=$(CURDIR)/reports/soundness-layers.md
+
+# soundness runs the full soundness suite of numgrad (numgrad/soundness: 2,550
+# random correct cases and the same with a planted error, every method, with
+# and without piece information) and writes reports/soundness.md; it fails on
+# any violation, with a Go reproducer of each. Its short form runs in `unit`.
+soundness:
+	$(GO) test -count=1 -timeout 60m ./numgrad/soundness -run 'TestSoundnessFull$$' -soundness.full -soundness.out=$(CURDIR)/reports/soundness.md
 
 # bench runs our benchmarks and PyTorch's (../shared/peers, /usr/bin/python3
 # with torch) side by side and writes reports/cpu-vs-pytorch.md.
