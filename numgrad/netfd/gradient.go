@@ -368,25 +368,38 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 	delta := grow(w.delta, rows)
 	w.delta = delta
 	kink := w.cross && w.cfg.Activations[l].HasKink()
-	for r := range delta {
-		p, s := p0+r/(2*B), r%B
-		h := w.hs[p]
-		if (r/B)%2 == 1 {
-			h = -h
-		}
-		d := h
-		if p < in {
-			d = h * prevIn[s*in+p]
-		}
-		z := w.z[l][s*out+j]
-		delta[r] = z + d
-		if kink && side(delta[r]) != side(z) {
-			xr[r] = true
+	// Row by row in their order, r = ((p−p0)·2 + sign)·B + s, without
+	// the divisions that recovering p, sign and s from r would cost.
+	r := 0
+	for p := p0; p < p1; p++ {
+		for sign := range 2 {
+			h := w.hs[p]
+			if sign == 1 {
+				h = -h
+			}
+			for s := range B {
+				d := h
+				if p < in {
+					d = h * prevIn[s*in+p]
+				}
+				z := w.z[l][s*out+j]
+				delta[r] = z + d
+				if kink && side(delta[r]) != side(z) {
+					xr[r] = true
+				}
+				r++
+			}
 		}
 	}
-	w.cfg.Activations[l].ApplyTo(delta, delta)
-	for r := range delta {
-		delta[r] -= w.a[l][r%B*out+j]
+	if act := w.cfg.Activations[l]; act == backprop.Sigmoid {
+		sigmoidTo(delta, delta) // ApplyTo's bits, four lanes at a time
+	} else {
+		act.ApplyTo(delta, delta)
+	}
+	for r := 0; r < rows; r += B {
+		for s, a := range delta[r : r+B] {
+			delta[r+s] = a - w.a[l][s*out+j]
+		}
 	}
 	// cur holds aᵏ for every row, k from l on.
 	var cur []float64
@@ -423,7 +436,9 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 				for k, zk := range z {
 					row[k] = zk + w.col[k]*d
 				}
-				act.ApplyTo(row, row)
+				if act != backprop.Identity { // the identity's ApplyTo copies row onto itself
+					act.ApplyTo(row, row)
+				}
 			}
 		}
 		// Full recomputation of the remaining layers, all rows at once.
@@ -431,9 +446,7 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 		for k := l + 2; k < w.L; k++ {
 			kin, kout := w.sizes[k], w.sizes[k+1]
 			nxt := w.grow(buf, rows*kout)
-			for r := range rows {
-				copy(nxt[r*kout:(r+1)*kout], w.bs[k])
-			}
+			fill(nxt, w.bs[k])
 			blas64.Gemm(blas.NoTrans, blas.Trans, 1,
 				general(rows, kin, cur), general(kout, kin, w.w[k]), 1, general(rows, kout, nxt))
 			if kinks := w.kinks[k]; kinks != nil && w.cross {
@@ -494,6 +507,23 @@ func (w *worker) sampleError(a []float64, y []float64) float64 {
 func (w *worker) grow(i, n int) []float64 {
 	w.bufs[i] = grow(w.bufs[i], n)
 	return w.bufs[i]
+}
+
+// fill sets every row of dst, len(bias) wide, to bias. An output layer's
+// rows are a few elements wide, too few to pay for copy's call.
+func fill(dst, bias []float64) {
+	n := len(bias)
+	if n > 4 {
+		for r := 0; r < len(dst); r += n {
+			copy(dst[r:r+n], bias)
+		}
+		return
+	}
+	for r := 0; r < len(dst); r += n {
+		for i, b := range bias {
+			dst[r+i] = b
+		}
+	}
 }
 
 func grow(s []float64, n int) []float64 {

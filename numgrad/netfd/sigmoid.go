@@ -33,11 +33,14 @@ import (
 func shiftedSigmoid(dst, z, t, c []float64, d float64) {
 	z, t, c = z[:len(dst)], t[:len(dst)], c[:len(dst)]
 	i := 0
-	for useVector && i < len(dst) {
-		i += shiftedSigmoidVector(dst[i:], z[i:], t[i:], c[i:], d)
-		end := min(i+4, len(dst))
-		shiftedSigmoidGo(dst[i:end], z[i:end], t[i:end], c[i:end], d)
-		i = end
+	if useVector {
+		// A row is nearly always done in one call.
+		i = shiftedSigmoidVector(dst, z, t, c, d)
+		for i < len(dst)&^3 { // stopped at block i
+			end := i + 4
+			shiftedSigmoidGo(dst[i:end], z[i:end], t[i:end], c[i:end], d)
+			i = end + shiftedSigmoidVector(dst[end:], z[end:], t[end:], c[end:], d)
+		}
 	}
 	shiftedSigmoidGo(dst[i:], z[i:], t[i:], c[i:], d)
 }
