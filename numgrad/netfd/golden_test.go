@@ -55,6 +55,20 @@ var goldenHashes = map[string][]string{
 		"f34efd644498286cd3d54772", "eb874c0415c4933298666d9d", "395062cb5bf865e6f2315dbe", "3392dc55f2886e091bc2048d",
 		"ef64c1c5dae37fe3b5773485", "402da888aeee0313c23c87c7", "8f18fed509930bf2fbf44ad2",
 	},
+	"OpenBLAS 0.3.21 Prescott noasm": {
+		"f3a52be7c3b1568058f9d7a6", "035e2668dabdb3d8717fe474", "3d6af3b216628588013ac0c5", "372f66ca901af466b49c7cd0",
+		"7a88872370e8bc321fd3cd8f", "41d556980a96748c08352c9a", "e5d4217b3fe29e9394b9d8a3", "a36c076264dc2626e9e6017b",
+		"8bbbef0f692ad0b27b64394f", "443e0acde07b23ce58aeeecd", "48ee2e080d016a007e5b2526", "ee42f54979630d1581677f07",
+		"5715e5ab78f915c3ef242804", "fcdfb88f63cea2db566e6a8b", "7a36231985e32c41091c4a53", "d984feb0b0cdc2bb7a90e0c7",
+		"9f14b88ecd7d03cfbf6cc5c8", "975b1395121bba2c7b64cc12", "fbcdc6ca58766ed262fbb2e0",
+	},
+	"gonum pure Go noasm": {
+		"f3a52be7c3b1568058f9d7a6", "035e2668dabdb3d8717fe474", "e9c4b3e8c075775f92be0107", "372f66ca901af466b49c7cd0",
+		"7a88872370e8bc321fd3cd8f", "41d556980a96748c08352c9a", "e5d4217b3fe29e9394b9d8a3", "a36c076264dc2626e9e6017b",
+		"8bbbef0f692ad0b27b64394f", "443e0acde07b23ce58aeeecd", "48ee2e080d016a007e5b2526", "ee42f54979630d1581677f07",
+		"5715e5ab78f915c3ef242804", "fcdfb88f63cea2db566e6a8b", "7a36231985e32c41091c4a53", "d984feb0b0cdc2bb7a90e0c7",
+		"9f14b88ecd7d03cfbf6cc5c8", "975b1395121bba2c7b64cc12", "fbcdc6ca58766ed262fbb2e0",
+	},
 	"gonum pure Go": {
 		"343836c052d5e26721eebd7f", "da81c8d55cd203c57f86a157", "707a0b1170b1b39fba4f16a6", "de82042a74d252035803417d",
 		"db76b62df22695931722a7bd", "85096e3be46784237a250648", "1650bddba5a7c65b23fea989", "d194263d45343fc49f9bca75",
@@ -65,13 +79,13 @@ var goldenHashes = map[string][]string{
 }
 
 // goldenKey names the matrix product: its library, version and kernels,
-// not its path or threads.
+// not its path or threads, and the build (goldenBuild).
 func goldenKey() string {
 	info, _ := blas.Load()
 	if info.Library == "" {
-		return "gonum pure Go"
+		return "gonum pure Go" + goldenBuild
 	}
-	return fmt.Sprintf("%s %s %s", info.Library, info.Version, info.Core)
+	return fmt.Sprintf("%s %s %s%s", info.Library, info.Version, info.Core, goldenBuild)
 }
 
 // TestGoldenBits holds Stencil's result bits on goldenCases to those of the
