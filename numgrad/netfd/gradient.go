@@ -259,6 +259,8 @@ type worker struct {
 	xr    []bool       // per row: some kinked pre-activation crossed 0
 	xs    []uint8      // per perturbation of a chunk: its crossing bits
 	safe  []float64    // per sample: the rank-one layer's safeRadius
+	zj    []float64    // per sample: zˡ_j and aˡ_j of the unit
+	aj    []float64
 }
 
 func (st *state) newWorker() *worker { return &worker{state: st} }
@@ -294,6 +296,10 @@ func (w *worker) unit(emit func(i int, cp, cm, h float64, x uint8), l, j int, st
 		}
 		s := step * math.Max(1, math.Abs(t))
 		w.hs[p] = (t + s) - t
+	}
+	w.zj, w.aj = grow(w.zj, w.B), grow(w.aj, w.B)
+	for s := range w.B {
+		w.zj[s], w.aj[s] = w.z[l][s*out+j], w.a[l][s*out+j]
 	}
 	width := 0 // the widest layer from l+1 on, which bounds a chunk's rows
 	for k := l + 1; k <= w.L; k++ {
@@ -382,7 +388,7 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 				if p < in {
 					d = h * prevIn[s*in+p]
 				}
-				z := w.z[l][s*out+j]
+				z := w.zj[s]
 				delta[r] = z + d
 				if kink && side(delta[r]) != side(z) {
 					xr[r] = true
@@ -398,7 +404,7 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 	}
 	for r := 0; r < rows; r += B {
 		for s, a := range delta[r : r+B] {
-			delta[r+s] = a - w.a[l][s*out+j]
+			delta[r+s] = a - w.aj[s]
 		}
 	}
 	// cur holds aᵏ for every row, k from l on.
@@ -419,26 +425,46 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 		width = next
 		cur = w.grow(0, rows*next)
 		act, kinks := w.cfg.Activations[l+1], w.kinks[l+1]
-		for r := range rows {
-			s, d := r%B, delta[r]
-			row, z := cur[r*next:(r+1)*next], w.z[l+1][s*next:(s+1)*next]
-			switch {
-			case act == backprop.Sigmoid:
-				shiftedSigmoid(row, z, w.t[l+1][s*next:(s+1)*next], w.col, d)
-			case kinks != nil && w.cross && !(math.Abs(d) < w.safe[s]):
-				if kinks.rankOne(row, z, w.col, d) {
-					xr[r] = true
+		zs := w.z[l+1]
+		// The case is decided once a chunk; s = r mod B is counted.
+		switch {
+		case act == backprop.Sigmoid:
+			ts := w.t[l+1]
+			for r, s := 0, 0; r < rows; r++ {
+				shiftedSigmoid(cur[r*next:(r+1)*next], zs[s*next:(s+1)*next], ts[s*next:(s+1)*next], w.col, delta[r])
+				if s++; s == B {
+					s = 0
 				}
-			case kinks != nil:
-				// No crossing wanted, or none possible (safeRadius).
-				kinks.rankOneFast(row, z, w.col, d)
-			default:
+			}
+		case kinks != nil:
+			for r, s := 0, 0; r < rows; r++ {
+				row, z, d := cur[r*next:(r+1)*next], zs[s*next:(s+1)*next], delta[r]
+				if w.cross && !(math.Abs(d) < w.safe[s]) {
+					if kinks.rankOne(row, z, w.col, d) {
+						xr[r] = true
+					}
+				} else {
+					// No crossing wanted, or none possible (safeRadius).
+					kinks.rankOneFast(row, z, w.col, d)
+				}
+				if s++; s == B {
+					s = 0
+				}
+			}
+		default:
+			for r, s := 0, 0; r < rows; r++ {
+				row, z, d := cur[r*next:(r+1)*next], zs[s*next:(s+1)*next], delta[r]
 				for k, zk := range z {
 					row[k] = zk + w.col[k]*d
 				}
-				if act != backprop.Identity { // the identity's ApplyTo copies row onto itself
-					act.ApplyTo(row, row)
+				if s++; s == B {
+					s = 0
 				}
+			}
+			// The activation elementwise, all rows at once (the
+			// identity's would copy cur onto itself).
+			if act != backprop.Identity {
+				act.ApplyTo(cur, cur)
 			}
 		}
 		// Full recomputation of the remaining layers, all rows at once.
@@ -474,16 +500,24 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 		w.costs, w.xs = make([][2]float64, p1-p0), make([]uint8, p1-p0)
 	}
 	w.costs, w.xs = w.costs[:p1-p0], w.xs[:p1-p0]
+	// The squared error's loop inline (sampleError's, the same bits),
+	// which spares a call a row.
+	se := w.cfg.Loss == backprop.SquaredError && width == len(w.y[0])
+	r = 0 // = (i·2 + sign)·B + s
 	for i := range w.costs {
 		w.xs[i] = 0
 		for sign := range 2 {
 			var sum float64
 			for s := range B {
-				r := (i*2+sign)*B + s
-				sum += w.sampleError(cur[r*width:(r+1)*width], w.y[s])
+				if se {
+					sum += squaredError(cur[r*width:(r+1)*width], w.y[s])
+				} else {
+					sum += w.sampleError(cur[r*width:(r+1)*width], w.y[s])
+				}
 				if xr[r] {
 					w.xs[i] |= CrossPlus << sign
 				}
+				r++
 			}
 			w.costs[i][sign] = sum / float64(B)
 		}
