@@ -201,6 +201,15 @@ func sensitiveLane(rng *rand.Rand, s sensitiveX, d float64) (z, t, c float64, ok
 // there, so that it neither leaves the stencil's work to the loop nor
 // computes a lane the loop sends to Sigmoid.Apply. It counts the lanes the
 // kernel did and the edge lanes at each position of a block.
+//
+// Mutants of the kernel it was seen to fail on: any one of the
+// polynomial's outer or middle multiply-adds fused, or all three; z + c·d
+// fused; |ε| < 2⁻¹⁶ for ≤, and a bound of 2⁻¹⁵; z·v ≥ 0 for > 0; the sign
+// test dropped; x's sign flipped; the quotient as a product with the
+// reciprocal; t read one element off; a kernel that does nothing. It passes
+// the innermost multiply-add fused and the constant 1/6 one ulp off, which
+// change a lane about once in 10¹⁰ (see sensitiveXs), and z ≥ 0 for z > 0
+// in the numerator, which no lane of the domain (z ≠ 0) can tell.
 func TestShiftedSigmoidKernel(t *testing.T) {
 	t.Parallel()
 	if !useVector {
@@ -303,6 +312,11 @@ func sigmoidInputs(rng *rand.Rand, n int) []float64 {
 // place and not, at every length and offset from 0 to 3, and the kernel's
 // stopping point to its range: every block before the first one with an
 // argument −|z| below −708 or NaN.
+//
+// Mutants it was seen to fail on: ln 2's low part dropped, the range's
+// bound at −709, two of the series' constants swapped, a kernel that does
+// nothing. It passes z > 0 for z ≥ 0 in the numerator, which gives 1/2 at
+// z = ±0 either way.
 func TestSigmoidKernel(t *testing.T) {
 	t.Parallel()
 	if !useExpVector {
