@@ -81,3 +81,37 @@ func maxAbsDiff(g, exact []float64) (errAbs, gAbs float64) {
 	}
 	return errAbs, gAbs
 }
+
+// BenchmarkStencilSigmoid times Stencil on the peer's sigmoid networks
+// (batch 16, squared error) as numgrad's checker calls it: once (step c),
+// and twice, at c and 2c, for its first comparison (pair), on 2 workers
+// and on 1. cpu-ns/op is the process's CPU time per call.
+//
+//	go test -run NONE -bench StencilSigmoid -count 5 ./numgrad/netfd
+func BenchmarkStencilSigmoid(b *testing.B) {
+	for _, sizes := range [][]int{{64, 64, 64, 1}, {128, 128, 128, 1}} {
+		net := backprop.MustNew(backprop.Config{Sizes: sizes, Activations: []backprop.Activation{backprop.Sigmoid, backprop.Sigmoid, backprop.Identity}, Seed: 1})
+		batch := backprop.All(randomData(rand.New(rand.NewPCG(1, 1)), sizes, backprop.SquaredError, 16))
+		n := net.NumParams()
+		fp, fm := make([]float64, n), make([]float64, n)
+		for _, workers := range []int{2, 1} {
+			for _, steps := range [][]float64{{DefaultStep}, {DefaultStep, 2 * DefaultStep}} {
+				name := fmt.Sprintf("%v/workers=%d/stencils=%d", sizes, workers, len(steps))
+				b.Run(name, func(b *testing.B) {
+					cpu := processCPU()
+					for b.Loop() {
+						for _, step := range steps {
+							if err := Stencil(fp, fm, nil, net, batch, &Settings{Step: step, Workers: workers}); err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+					if cpu := processCPU() - cpu; cpu > 0 {
+						b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+					}
+					b.ReportMetric(float64(n), "params")
+				})
+			}
+		}
+	}
+}

@@ -259,6 +259,8 @@ type worker struct {
 	xr    []bool       // per row: some kinked pre-activation crossed 0
 	xs    []uint8      // per perturbation of a chunk: its crossing bits
 	safe  []float64    // per sample: the rank-one layer's safeRadius
+	zj    []float64    // per sample: zˡ_j and aˡ_j of the unit
+	aj    []float64
 }
 
 func (st *state) newWorker() *worker { return &worker{state: st} }
@@ -294,6 +296,10 @@ func (w *worker) unit(emit func(i int, cp, cm, h float64, x uint8), l, j int, st
 		}
 		s := step * math.Max(1, math.Abs(t))
 		w.hs[p] = (t + s) - t
+	}
+	w.zj, w.aj = grow(w.zj, w.B), grow(w.aj, w.B)
+	for s := range w.B {
+		w.zj[s], w.aj[s] = w.z[l][s*out+j], w.a[l][s*out+j]
 	}
 	width := 0 // the widest layer from l+1 on, which bounds a chunk's rows
 	for k := l + 1; k <= w.L; k++ {
@@ -368,25 +374,38 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 	delta := grow(w.delta, rows)
 	w.delta = delta
 	kink := w.cross && w.cfg.Activations[l].HasKink()
-	for r := range delta {
-		p, s := p0+r/(2*B), r%B
-		h := w.hs[p]
-		if (r/B)%2 == 1 {
-			h = -h
-		}
-		d := h
-		if p < in {
-			d = h * prevIn[s*in+p]
-		}
-		z := w.z[l][s*out+j]
-		delta[r] = z + d
-		if kink && side(delta[r]) != side(z) {
-			xr[r] = true
+	// Row by row in their order, r = ((p−p0)·2 + sign)·B + s, without
+	// the divisions that recovering p, sign and s from r would cost.
+	r := 0
+	for p := p0; p < p1; p++ {
+		for sign := range 2 {
+			h := w.hs[p]
+			if sign == 1 {
+				h = -h
+			}
+			for s := range B {
+				d := h
+				if p < in {
+					d = h * prevIn[s*in+p]
+				}
+				z := w.zj[s]
+				delta[r] = z + d
+				if kink && side(delta[r]) != side(z) {
+					xr[r] = true
+				}
+				r++
+			}
 		}
 	}
-	w.cfg.Activations[l].ApplyTo(delta, delta)
-	for r := range delta {
-		delta[r] -= w.a[l][r%B*out+j]
+	if act := w.cfg.Activations[l]; act == backprop.Sigmoid {
+		sigmoidTo(delta, delta) // ApplyTo's bits, four lanes at a time
+	} else {
+		act.ApplyTo(delta, delta)
+	}
+	for r := 0; r < rows; r += B {
+		for s, a := range delta[r : r+B] {
+			delta[r+s] = a - w.aj[s]
+		}
 	}
 	// cur holds aᵏ for every row, k from l on.
 	var cur []float64
@@ -406,24 +425,46 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 		width = next
 		cur = w.grow(0, rows*next)
 		act, kinks := w.cfg.Activations[l+1], w.kinks[l+1]
-		for r := range rows {
-			s, d := r%B, delta[r]
-			row, z := cur[r*next:(r+1)*next], w.z[l+1][s*next:(s+1)*next]
-			switch {
-			case act == backprop.Sigmoid:
-				shiftedSigmoid(row, z, w.t[l+1][s*next:(s+1)*next], w.col, d)
-			case kinks != nil && w.cross && !(math.Abs(d) < w.safe[s]):
-				if kinks.rankOne(row, z, w.col, d) {
-					xr[r] = true
+		zs := w.z[l+1]
+		// The case is decided once a chunk; s = r mod B is counted.
+		switch {
+		case act == backprop.Sigmoid:
+			ts := w.t[l+1]
+			for r, s := 0, 0; r < rows; r++ {
+				shiftedSigmoid(cur[r*next:(r+1)*next], zs[s*next:(s+1)*next], ts[s*next:(s+1)*next], w.col, delta[r])
+				if s++; s == B {
+					s = 0
 				}
-			case kinks != nil:
-				// No crossing wanted, or none possible (safeRadius).
-				kinks.rankOneFast(row, z, w.col, d)
-			default:
+			}
+		case kinks != nil:
+			for r, s := 0, 0; r < rows; r++ {
+				row, z, d := cur[r*next:(r+1)*next], zs[s*next:(s+1)*next], delta[r]
+				if w.cross && !(math.Abs(d) < w.safe[s]) {
+					if kinks.rankOne(row, z, w.col, d) {
+						xr[r] = true
+					}
+				} else {
+					// No crossing wanted, or none possible (safeRadius).
+					kinks.rankOneFast(row, z, w.col, d)
+				}
+				if s++; s == B {
+					s = 0
+				}
+			}
+		default:
+			for r, s := 0, 0; r < rows; r++ {
+				row, z, d := cur[r*next:(r+1)*next], zs[s*next:(s+1)*next], delta[r]
 				for k, zk := range z {
 					row[k] = zk + w.col[k]*d
 				}
-				act.ApplyTo(row, row)
+				if s++; s == B {
+					s = 0
+				}
+			}
+			// The activation elementwise, all rows at once (the
+			// identity's would copy cur onto itself).
+			if act != backprop.Identity {
+				act.ApplyTo(cur, cur)
 			}
 		}
 		// Full recomputation of the remaining layers, all rows at once.
@@ -431,9 +472,7 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 		for k := l + 2; k < w.L; k++ {
 			kin, kout := w.sizes[k], w.sizes[k+1]
 			nxt := w.grow(buf, rows*kout)
-			for r := range rows {
-				copy(nxt[r*kout:(r+1)*kout], w.bs[k])
-			}
+			fill(nxt, w.bs[k])
 			blas64.Gemm(blas.NoTrans, blas.Trans, 1,
 				general(rows, kin, cur), general(kout, kin, w.w[k]), 1, general(rows, kout, nxt))
 			if kinks := w.kinks[k]; kinks != nil && w.cross {
@@ -461,16 +500,24 @@ func (w *worker) chunk(l, j, p0, p1 int) {
 		w.costs, w.xs = make([][2]float64, p1-p0), make([]uint8, p1-p0)
 	}
 	w.costs, w.xs = w.costs[:p1-p0], w.xs[:p1-p0]
+	// The squared error's loop inline (sampleError's, the same bits),
+	// which spares a call a row.
+	se := w.cfg.Loss == backprop.SquaredError && width == len(w.y[0])
+	r = 0 // = (i·2 + sign)·B + s
 	for i := range w.costs {
 		w.xs[i] = 0
 		for sign := range 2 {
 			var sum float64
 			for s := range B {
-				r := (i*2+sign)*B + s
-				sum += w.sampleError(cur[r*width:(r+1)*width], w.y[s])
+				if se {
+					sum += squaredError(cur[r*width:(r+1)*width], w.y[s])
+				} else {
+					sum += w.sampleError(cur[r*width:(r+1)*width], w.y[s])
+				}
 				if xr[r] {
 					w.xs[i] |= CrossPlus << sign
 				}
+				r++
 			}
 			w.costs[i][sign] = sum / float64(B)
 		}
@@ -494,6 +541,23 @@ func (w *worker) sampleError(a []float64, y []float64) float64 {
 func (w *worker) grow(i, n int) []float64 {
 	w.bufs[i] = grow(w.bufs[i], n)
 	return w.bufs[i]
+}
+
+// fill sets every row of dst, len(bias) wide, to bias. An output layer's
+// rows are a few elements wide, too few to pay for copy's call.
+func fill(dst, bias []float64) {
+	n := len(bias)
+	if n > 4 {
+		for r := 0; r < len(dst); r += n {
+			copy(dst[r:r+n], bias)
+		}
+		return
+	}
+	for r := 0; r < len(dst); r += n {
+		for i, b := range bias {
+			dst[r+i] = b
+		}
+	}
 }
 
 func grow(s []float64, n int) []float64 {

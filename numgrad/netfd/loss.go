@@ -20,12 +20,7 @@ func sampleError(loss backprop.Loss, a, y []float64) float64 {
 	}
 	switch loss {
 	case backprop.SquaredError:
-		var e float64
-		for k, v := range a {
-			d := v - y[k]
-			e += float64(d * d)
-		}
-		return e
+		return squaredError(a, y)
 	case backprop.SoftmaxCrossEntropy:
 		m := a[0]
 		for _, v := range a[1:] {
@@ -50,4 +45,17 @@ func sampleError(loss backprop.Loss, a, y []float64) float64 {
 		r[k] = backprop.Real(v)
 	}
 	return float64(backprop.SampleError(loss, r, y))
+}
+
+// squaredError is sampleError's squared error, Σ_k (a_k − y_k)², small
+// enough to be inlined into the stencil's loop over rows. len(y) must be
+// at least len(a).
+func squaredError(a, y []float64) float64 {
+	y = y[:len(a)]
+	var e float64
+	for k, v := range a {
+		d := v - y[k]
+		e += float64(d * d)
+	}
+	return e
 }
