@@ -26,7 +26,14 @@ import (
 // gaps do not grow like a smooth f's, see gapRatioOK) is retried at a step
 // 16 times smaller, up to three times, and is Undecided after that.
 //
-// Each projection is judged like a component. If every one passes, the
+// Each projection is judged like a component. A projection that fails is
+// then swept like a component (sweepDirection: the steps of a component's
+// sweep along u, with its tests of kinks and of a pair's bound), since the
+// gap test of one pair of steps is blind to some kinks (one at 2c/3 along
+// u cancels in gap(2) − 4·gap(1)): the failure stands only where the
+// sweep levels off away from the claim; where it converges to the claim
+// the projection passes, and it is Undecided where the sweep finds a kink
+// or no bound that decides. If every one passes, the
 // report is RIGHT without a per-component check. If one fails, the
 // gradient is wrong along that direction — the report is WRONG even where
 // no single component can be resolved — and the full central check runs to
@@ -57,6 +64,8 @@ type Projection struct {
 	// Step is the relative step used (c, or smaller after a kink).
 	Step   float64
 	Status Status
+	// Note says how a failure was re-examined (see [Fast]), or is empty.
+	Note string
 }
 
 // Status returns Fail if a projection failed, NonFinite if one is not
@@ -254,8 +263,103 @@ func (c *checker) fast(dirs [][]float64) (*Fast, error) {
 		if scale := math.Max(math.Abs(p.Estimate), math.Abs(f0)/xmag); p.Status == Pass && 2*b > resolveFraction*scale {
 			p.Status = Undecided
 		}
+		if p.Status == Fail {
+			sw, err := c.sweepDirection(v, rel)
+			if err != nil {
+				return nil, err
+			}
+			c.settleProjection(&p, sw, al)
+		}
 		fr.Projections[m] = p
 		fr.Tol = math.Max(fr.Tol, p.Tol)
 	}
 	return fr, nil
+}
+
+// sweepDirection returns the step sweep of the directional derivative of f
+// along u = D·v at x, against the claim's aᵀu: the steps of a component's
+// sweep (relative steps sweepFirst·4⁻ʲ), each displacement's rounding
+// taken out of f's values to first order, aᵀ(fl(x ± h·u) − x ∓ h·u), as
+// the projections take it out of theirs.
+func (c *checker) sweepDirection(v, rel []float64) (*Sweep, error) {
+	n := len(c.x)
+	w, a := c.main, c.claimed
+	xp, xm := make([]float64, n), make([]float64, n)
+	au := 0.0
+	for i := range v {
+		au += a[i] * rel[i] * v[i]
+	}
+	sw := &Sweep{Index: -1, Claimed: au, Best: -1, Bound: math.Inf(1), pieces: c.pieces}
+	f0 := w.f0
+	h := sweepFirst
+	for lvl := 0; lvl < sweepLevels+sweepExtra; lvl, h = lvl+1, h/4 {
+		if len(sw.Steps) >= sweepLevels && !sw.extend() {
+			break
+		}
+		var ep, em float64
+		for i, xi := range c.x {
+			hu := h * rel[i] * v[i]
+			xp[i], xm[i] = xi+hu, xi-hu
+			ep += a[i] * ((xp[i] - xi) - hu)
+			em += a[i] * ((xm[i] - xi) + hu)
+		}
+		fp, cp, err := w.eval(xp)
+		if err != nil {
+			return nil, err
+		}
+		fm, cm, err := w.eval(xm)
+		if err != nil {
+			return nil, err
+		}
+		fpc, fmc := fp-ep, fm-em
+		d := (fpc - fmc) / (2 * h)
+		sw.Steps = append(sw.Steps, h)
+		sw.Estimates = append(sw.Estimates, d)
+		sw.Errors = append(sw.Errors, math.Abs(d-au))
+		sw.Left = append(sw.Left, (f0-fmc)/h)
+		sw.Right = append(sw.Right, (fpc-f0)/h)
+		sw.gap = append(sw.gap, (fpc-2*f0+fmc)/h)
+		sw.Crossing = append(sw.Crossing, cp || cm)
+		sw.crossL = append(sw.crossL, cm)
+		sw.crossR = append(sw.crossR, cp)
+		sw.fmag = append(sw.fmag, mag(fp, fm, f0))
+	}
+	// Put the main worker back at x for what follows.
+	if _, _, err := w.eval(c.x); err != nil {
+		return nil, err
+	}
+	c.bestLevel(sw)
+	return sw, nil
+}
+
+// settleProjection applies the sweep sw of failed projection p, whose
+// claim has the allowance al: as a component's sweep is classified (see
+// classify), with the projection's own scale for what resolves.
+func (c *checker) settleProjection(p *Projection, sw *Sweep, al allowance) {
+	undecided := func(why string) {
+		p.Status = Undecided
+		p.Note = "failed at its step; " + why
+	}
+	if !sw.pieces {
+		if j, ok := c.kinkLevel(sw); ok && sw.Best >= j-1 {
+			undecided("the step sweep along it finds a kink at x")
+			return
+		}
+	}
+	if sw.Best < 0 {
+		undecided("no pair of steps along it holds a bound that decides (kinks, or rounding)")
+		return
+	}
+	e, b := sw.Estimates[sw.Best], sw.Bound
+	j := judge(sw.Claimed, e, bound{b, b}, al, &c.s)
+	scale := math.Max(math.Abs(e), math.Abs(c.main.f0)/math.Max(1, mag(c.x...)))
+	switch {
+	case j.status == Pass && 2*b <= resolveFraction*scale:
+		p.Status = Pass
+		p.Note = fmt.Sprintf("failed at its step, across a kink; the step sweep along it agrees at h = %.2g (bound %.2g)", sw.Steps[sw.Best], b)
+	case j.status == Fail:
+		p.Note = fmt.Sprintf("the step sweep along it levels off %.3g from the claim at h = %.2g (bound %.2g)", math.Abs(e-sw.Claimed), sw.Steps[sw.Best], b)
+	default:
+		undecided(fmt.Sprintf("the step sweep along it agrees at h = %.2g only within a bound, %.2g, that does not resolve the claim", sw.Steps[sw.Best], b))
+	}
 }
