@@ -97,9 +97,9 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 		p("step sweep of %s (h:|D(h) − claimed|): %s", name, strings.Join(pts, " "))
 		switch s.Verdict {
 		case Converges:
-			p("  → converges (slope %.1f) to %.1e at h = %.1e: right", s.Slope, s.Gap, s.Steps[s.Best])
+			p("  → converges (slope %s) to %.1e at h = %.1e: right", slopeText(s.Slope), s.Gap, s.Steps[s.Best])
 		case LevelsOff:
-			p("  → levels off at a gap of %.3g (slope %.1f) above the bound %.1e: wrong", s.Gap, s.Slope, s.Bound)
+			p("  → levels off at a gap of %.3g (slope %s) above the bound %.1e: wrong", s.Gap, slopeText(s.Slope), s.Bound)
 		case AtKink:
 			p("  → the one-sided derivatives stay apart: a kink")
 		case Unsettled:
@@ -127,6 +127,15 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 // Verdict returns the text of the report's verdict line: "RIGHT (…)",
 // "RIGHT where decided, N undecided (…)" or "WRONG (…)".
 func (r *Report) Verdict() string { return r.verdict() }
+
+// slopeText writes a sweep's slope with one decimal, 0.0 rather than -0.0.
+func slopeText(x float64) string {
+	v := fmt.Sprintf("%.1f", x)
+	if v == "-0.0" {
+		return "0.0"
+	}
+	return v
+}
 
 // tableLegend explains the table's columns, once under it: worst/tol
 // decides, and the relative error, which reads as a contradiction beside
