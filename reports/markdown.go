@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -51,7 +52,7 @@ func (r *Report) summary(p func(string, ...any)) {
 				continue
 			}
 			if g.Err != nil {
-				p("- **%s**: no exponent (%v).\n", g.Method, g.Err)
+				p("- **%s**: %v; theory %.2f (%s).\n", g.Method, g.Err, g.Theory, g.TheoryText)
 				continue
 			}
 			p("- **%s**: time ∝ W^%.2f, multiply-adds ∝ W^%.2f in the number of parameters W (%.0f–%.0f, depth %d); theory %.2f (%s). %s\n",
@@ -69,12 +70,8 @@ func (r *Report) summary(p func(string, ...any)) {
 	}
 	if h := r.headline(); h.Present {
 		if h.Measured {
-			meets := "at least 10³×: yes"
-			if h.Ratio < 1e3 {
-				meets = "at least 10³×: **no**"
-			}
-			p("- **At W = %d parameters** (%v): central finite differences took %s per gradient and backprop %s: **%s×** (measured: the fastest of %d and of %d repetitions; %s). In multiply-adds: %s×.\n",
-				h.Params, h.Shape, dur(h.FD.Min), dur(h.BP.Min), group(h.Ratio), h.FD.Reps, h.BP.Reps, meets, group(h.WorkRatio))
+			p("- **At W = %d parameters** (%v): central finite differences took %s per gradient and backprop %s: **%s×** (measured: the fastest of %d and of %d repetitions). In multiply-adds: %s×.\n",
+				h.Params, h.Shape, dur(h.FD.Min), dur(h.BP.Min), group(h.Ratio), h.FD.Reps, h.BP.Reps, group(h.WorkRatio))
 		} else {
 			p("- **At W = %d parameters** (%v): central finite differences were **over budget** in this run (extrapolated %s, %s× backprop); not measured.\n",
 				h.Params, h.Shape, dur(h.FD.Time()), group(h.Ratio))
@@ -271,7 +268,15 @@ func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 	}
 	for _, g := range r.growths(sw) {
 		if g.Err != nil {
-			p("| %s | – | – | – | – | – | %s | not enough measured points (%v) | %d |\n", g.Method, g.TheoryText, g.Err, g.Time.N)
+			verdict := g.Err.Error()
+			if errors.Is(g.Err, errTooFew) {
+				verdict = errTooFew.Error()
+			}
+			if sw.Name == "depth" {
+				p("| %s | – | – | – | – | – | – | %s (%s) | %d |\n", g.Method, g.TheoryText, verdict, g.Time.N)
+			} else {
+				p("| %s | – | – | – | – | – | %s | %s | %d |\n", g.Method, g.TheoryText, verdict, g.Time.N)
+			}
 			continue
 		}
 		if sw.Name == "depth" {

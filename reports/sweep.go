@@ -95,18 +95,21 @@ type Settings struct {
 // about threefold from width 16 to 90 (each of the B·w dot products of a
 // layer has a fixed cost) and rises again from 256 on (the weights no longer
 // fit in the caches), so the growth of the work shows in the time only in
-// between, where the fits are taken (widths 64 to 181). It goes on to 512,
-// where only backprop runs within budget; w = 70 gives W = 9,940 ≈ 10⁴.
+// between, where the fits are taken (widths 64 to 181: five sizes, 110
+// among them, so that the methods whose work grows as W² and that stop at
+// 128 within the budget still have the five points a fit needs). It goes on
+// to 512, where only backprop runs within budget; w = 70 gives W = 9,940 ≈
+// 10⁴. The batch sweep doubles the batch from 1 to 64: seven sizes.
 func DefaultSweeps() []Sweep {
 	all := []string{Backprop, ForwardPass, FDForward, FDCentral, Dual, Paths}
 	var width, depth, batch []Shape
-	for _, w := range []int{4, 6, 8, 12, 16, 24, 32, 45, 64, 70, 90, 128, 181, 256, 362, 512} {
+	for _, w := range []int{4, 6, 8, 12, 16, 24, 32, 45, 64, 70, 90, 110, 128, 181, 256, 362, 512} {
 		width = append(width, Shape{Width: w, Depth: 2, Batch: 4})
 	}
 	for L := 1; L <= 12; L++ {
 		depth = append(depth, Shape{Width: 4, Depth: L, Batch: 8})
 	}
-	for _, b := range []int{1, 4, 16, 64} {
+	for _, b := range []int{1, 2, 4, 8, 16, 32, 64} {
 		batch = append(batch, Shape{Width: 16, Depth: 3, Batch: b})
 	}
 	return []Sweep{
