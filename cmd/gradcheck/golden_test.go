@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/gradcheck/gradcheck/claimed/claimedtest"
 )
 
 // plantedClaim writes the gradient of writeFixture's model with layer 1
@@ -55,5 +58,39 @@ func TestGoldenTables(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q", tc.file, code, errs)
 		}
 		goldenFile(t, tc.file, out)
+	}
+}
+
+// TestClaimedWording: a --claimed report calls the user's gradient
+// "claimed" (and numgrad's value "estimate"), in the table and in the JSON,
+// never "analytic" or "numerical", on every planted fixture of package
+// claimed: each mistake's failures, causes and hints.
+func TestClaimedWording(t *testing.T) {
+	fixtures, err := claimedtest.Load(claimedtest.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range fixtures {
+		for _, p := range f.Planted {
+			for _, asJSON := range []bool{false, true} {
+				args := []string{"check", "--model", f.Path(f.Model), "--data", f.Path(f.Data), "--claimed", f.Path(p.File)}
+				if asJSON {
+					args = append(args, "--json")
+				}
+				out, errs, code := gradcheck(args...)
+				if code > 1 {
+					t.Fatalf("%s %s: exit %d: %s", f.Name, p.Kind, code, errs)
+				}
+				low := strings.ToLower(out)
+				if strings.Contains(low, "analytic") || strings.Contains(low, "numerical") || !strings.Contains(low, "claimed") {
+					t.Errorf("%s %s (json %v): the claim is not called claimed throughout:\n%s", f.Name, p.Kind, asJSON, out)
+				}
+				n++
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d reports read", n)
 	}
 }
