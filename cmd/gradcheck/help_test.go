@@ -117,7 +117,7 @@ func TestReadmeHelp(t *testing.T) {
 			continue
 		}
 		if got := readme[bl.start:bl.end]; got != want {
-			t.Errorf("README.md: the block %s %q differs from the command's (go test ./cmd/gradcheck -run TestReadmeHelp -update rewrites it):\n%s", bl.kind, bl.name, lineDiff(want, got))
+			t.Errorf("README.md: the block %s %q differs from the command's. The text lives in cmd/gradcheck (help/*.md, the commands' help): edit it there, then go test ./cmd/gradcheck -run TestReadmeHelp -update rewrites the README's copy:\n%s", bl.kind, bl.name, lineDiff(want, got))
 		}
 	}
 	b.WriteString(readme[last:])
