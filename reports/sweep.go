@@ -7,6 +7,10 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/gradcheck/gradcheck/blas"
 )
 
 // Sweep is a series of shapes that differ in one dimension, each timed by
@@ -178,7 +182,9 @@ var runMu sync.Mutex
 // method computes on one core: with more processors the goroutines'
 // start-up, hand-offs and idle spinning would be charged to backprop at the
 // widths where its weight gradient switches, a step in its time that its
-// work does not have. Smaller sweeps (the quick one) leave GOMAXPROCS alone.
+// work does not have. A native BLAS library in use (blas.Use) computes on one
+// thread meanwhile, likewise. Smaller sweeps (the quick one) leave
+// GOMAXPROCS and the library's threads alone.
 func Run(s *Settings) (*Report, error) {
 	runMu.Lock()
 	defer runMu.Unlock()
@@ -212,6 +218,14 @@ func Run(s *Settings) (*Report, error) {
 	}
 	if parallelProducts(sweeps) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		// A native library that blas.Use installed runs the large products
+		// on threads of its own, which GOMAXPROCS does not bound: one
+		// thread too, for the same reason, restored after.
+		if _, native := blas64.Implementation().(blas.Implementation); native {
+			if info, err := blas.Load(); err == nil && info.Threads > 1 && blas.SetThreads(1) == nil {
+				defer blas.SetThreads(info.Threads)
+			}
+		}
 	}
 	total := 0
 	for _, sw := range sweeps {

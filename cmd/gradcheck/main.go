@@ -36,7 +36,7 @@ type command struct {
 	name    string
 	summary string // one line in the list of `gradcheck help`
 	// usage is the synopsis after "gradcheck NAME", about what the command
-	// does (lines of at most 80 bytes, ending in a newline), and seeAlso
+	// does (lines of at most 80 characters, ending in a newline), and seeAlso
 	// the help topics its help points to: `gradcheck help NAME` prints
 	// them with the flags.
 	usage, about string
