@@ -272,20 +272,29 @@ func (r *Report) timePlot(sw Sweep, title, xlabel string, logX bool) (*plot.Plot
 		}
 	}
 	if extrapolatedSeen {
-		ring, err := plotter.NewScatter(plotter.XYs{{X: 1, Y: 1}})
-		if err != nil {
+		if err := ringLegend(p, "ring: over budget, time extrapolated"); err != nil {
 			return nil, err
 		}
-		ring.GlyphStyle = draw.GlyphStyle{Color: color.Gray{Y: 90}, Radius: vg.Points(3.5), Shape: draw.RingGlyph{}}
-		p.Legend.Add("ring: over budget, time extrapolated", ring)
 	}
 	return p, nil
+}
+
+// ringLegend adds the legend's line that explains the hollow points.
+func ringLegend(p *plot.Plot, text string) error {
+	ring, err := plotter.NewScatter(plotter.XYs{{X: 1, Y: 1}})
+	if err != nil {
+		return err
+	}
+	ring.GlyphStyle = draw.GlyphStyle{Color: color.Gray{Y: 90}, Radius: vg.Points(3.5), Shape: draw.RingGlyph{}}
+	p.Legend.Add(text, ring)
+	return nil
 }
 
 // ratioPlot is each naive method's time over backprop's against W.
 func (r *Report) ratioPlot(sw Sweep) (*plot.Plot, error) {
 	p := newPlot(fmt.Sprintf("Naive method's time ÷ backprop's (depth %d, batch %d)", sw.Shapes[0].Depth, sw.Shapes[0].Batch),
 		"parameters W", "time ratio to backprop", true, ratios)
+	extrapolatedSeen := false
 	for _, name := range sw.Methods {
 		if name == Backprop || name == ForwardPass || name == GPUBackprop {
 			continue
@@ -316,6 +325,12 @@ func (r *Report) ratioPlot(sw Sweep) (*plot.Plot, error) {
 			label += fmt.Sprintf(" (fit: W^%.2f)", f.Slope)
 		}
 		if err := series(p, label, col, meas, ext, fit, lo, hi, false); err != nil {
+			return nil, err
+		}
+		extrapolatedSeen = extrapolatedSeen || len(ext) > 0
+	}
+	if extrapolatedSeen {
+		if err := ringLegend(p, "ring: a time over budget, extrapolated"); err != nil {
 			return nil, err
 		}
 	}
