@@ -126,7 +126,7 @@ func TestJSONSchema(t *testing.T) {
 		}
 		const planted = 9 + 2*3 + 1 // layer 1 weights start at 9: [2][1]
 		c := r.Components[planted]
-		if r.Loss.Status != numgrad.Pass || r.Failed != 1 || c.Status != numgrad.Fail || *c.Location != (numgrad.LocationJSON{Layer: 1, Group: "weights", Row: 2, Col: 1}) ||
+		if r.Loss.Status != numgrad.Pass || r.Failed != 1 || c.Status != numgrad.Fail || !reflect.DeepEqual(*c.Location, numgrad.LocationJSON{Layer: 1, Group: "weights", Row: 2, Col: 1}) ||
 			math.Abs(float64(c.Claimed/c.Estimate)-2) > 1e-6 || r.Located == nil || r.Located.Name != "layer 1 weights" || r.Located.Worst != planted {
 			t.Errorf("wrong claim: loss %+v, failed %d, component %+v at %+v, located %+v", r.Loss, r.Failed, c, c.Location, r.Located)
 		}
