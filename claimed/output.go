@@ -16,12 +16,9 @@ import (
 func (r *Report) WriteTable(w io.Writer, indent string) error {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, indent+format+"\n", a...) }
-	l := r.Loss
-	loss := "not checked"
-	if l == nil {
+	if l := r.Loss; l == nil {
 		p("claimed loss: not checked")
 	} else {
-		loss = l.Status.String()
 		p("claimed loss %.17g: %v (ours %.17g, |difference| %.2g, rounding bound %.2g)", l.Claimed, l.Status, l.Computed, math.Abs(l.Claimed-l.Computed), l.Tol)
 		if l.Note != "" {
 			p("  %s", l.Note)
@@ -33,21 +30,7 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 	for _, h := range r.Hints {
 		p("likely cause: %s", h)
 	}
-	lossWrong := l != nil && l.Status.Failed()
-	switch {
-	case r.OK() && l != nil && l.Status == numgrad.Pass && r.Gradient.Undecided == 0:
-		p("claim: RIGHT (loss and gradient)")
-	case r.OK() && r.Gradient.Undecided == 0:
-		p("claim: RIGHT (gradient; loss %s)", loss)
-	case r.OK():
-		p("claim: RIGHT where decided (gradient: %d undecided; loss %s)", r.Gradient.Undecided, loss)
-	case !r.Gradient.OK() && lossWrong:
-		p("claim: WRONG (loss and gradient)")
-	case lossWrong:
-		p("claim: WRONG (the loss; the gradient agrees within its floor)")
-	default:
-		p("claim: WRONG (the gradient; loss %s)", loss)
-	}
+	p("claim: %s", r.verdict())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -59,38 +42,43 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-// MarshalJSON writes {"ok", "loss", "hints", "gradient"}, the gradient as
-// numgrad's report writes itself. Non-finite loss values are written as
-// strings ("NaN", "+Inf", "-Inf"), as numgrad writes them.
-func (r *Report) MarshalJSON() ([]byte, error) {
-	type lossJSON struct {
-		Claimed  any    `json:"claimed"`
-		Computed any    `json:"computed"`
-		Tol      any    `json:"tol"`
-		Status   string `json:"status"`
-		Note     string `json:"note,omitempty"`
+// verdict is the verdict on the whole claim, as the line "claim: …" and
+// the JSON's "verdict" give it.
+func (r *Report) verdict() string {
+	l := r.Loss
+	loss := "not checked"
+	if l != nil {
+		loss = l.Status.String()
 	}
-	var lj *lossJSON
-	if l := r.Loss; l != nil {
-		lj = &lossJSON{jsonFloat(l.Claimed), jsonFloat(l.Computed), jsonFloat(l.Tol), l.Status.String(), l.Note}
+	lossWrong := l != nil && l.Status.Failed()
+	switch {
+	case r.OK() && l != nil && l.Status == numgrad.Pass && r.Gradient.Undecided == 0:
+		return "RIGHT (loss and gradient)"
+	case r.OK() && r.Gradient.Undecided == 0:
+		return fmt.Sprintf("RIGHT (gradient; loss %s)", loss)
+	case r.OK():
+		return fmt.Sprintf("RIGHT where decided (gradient: %d undecided; loss %s)", r.Gradient.Undecided, loss)
+	case !r.Gradient.OK() && lossWrong:
+		return "WRONG (loss and gradient)"
+	case lossWrong:
+		return "WRONG (the loss; the gradient agrees within its floor)"
 	}
-	return json.Marshal(struct {
-		Version  int            `json:"version"`
-		OK       bool           `json:"ok"`
-		Loss     *lossJSON      `json:"loss"`
-		Hints    []string       `json:"hints,omitempty"`
-		Gradient json.Marshaler `json:"gradient"`
-	}{numgrad.ReportVersion, r.OK(), lj, r.Hints, r.Gradient})
+	return fmt.Sprintf("WRONG (the gradient; loss %s)", loss)
 }
 
-func jsonFloat(v float64) any {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
+// JSON returns the claim's JSON form: numgrad's report of the gradient
+// ([numgrad.ReportJSON]) with the claimed loss and the hints beside it, and
+// "ok" and "verdict" the whole claim's.
+func (r *Report) JSON() *numgrad.ReportJSON {
+	w := r.Gradient.JSON()
+	w.OK, w.Verdict, w.Hints = r.OK(), r.verdict(), r.Hints
+	if l := r.Loss; l != nil {
+		w.Loss = &numgrad.LossJSON{Claimed: numgrad.JSONFloat(l.Claimed), Computed: numgrad.JSONFloat(l.Computed), Tol: numgrad.JSONFloat(l.Tol), Status: l.Status, Note: l.Note}
 	}
-	return v
+	return w
 }
+
+// MarshalJSON writes the claim's JSON form, [Report.JSON]. Non-finite
+// values are written as strings ("NaN", "+Inf", "-Inf"), as numgrad writes
+// them.
+func (r *Report) MarshalJSON() ([]byte, error) { return json.Marshal(r.JSON()) }

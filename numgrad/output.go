@@ -47,8 +47,11 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 		}
 	}
 	if len(r.Groups) > 0 {
+		// What decides a group comes first (its verdict, then worst/tol and
+		// the floor); the counts and the relative error, which decides
+		// nothing, after.
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s  group\tshape\tchecked\tpass\tkink\tundecided\tfail\tworst/tol\tfloor\tmax rel err\t\n", indent)
+		fmt.Fprintf(tw, "%s  group\tshape\tverdict\tworst/tol\tfloor\tchecked\tpass\tkink\tundecided\tfail\tmax rel err\n", indent)
 		for _, g := range r.Groups {
 			shape := g.Block.ShapeString()
 			if g.Flat {
@@ -57,16 +60,18 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 			verdict := "ok"
 			switch {
 			case g.NonFinite > 0:
-				verdict = "NaN"
+				verdict = "non-finite"
 			case g.Failed > 0:
 				verdict = "WRONG"
 			case g.Undecided > 0:
 				verdict = "undecided"
 			}
-			fmt.Fprintf(tw, "%s  %s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2g\t%.1e\t%.1e\t%s\n", indent, g.Name(), shape, g.Checked, g.Passed, g.Kinks, g.Undecided, g.Failed, g.MaxScore, g.MaxFloor, g.MaxRelErr, verdict)
+			fmt.Fprintf(tw, "%s  %s\t%s\t%s\t%.2g\t%.1e\t%d\t%d\t%d\t%d\t%d\t%.1e\n", indent, g.Name(), shape, verdict, g.MaxScore, g.MaxFloor, g.Checked, g.Passed, g.Kinks, g.Undecided, g.Failed, g.MaxRelErr)
 		}
 		tw.Flush()
-		p("(worst/tol: the largest |claimed − estimate| over its tolerance, ≤ 1 passes; floor: the largest detection floor, above which an error fails; the relative error |claimed − estimate|/max(|claimed|, |estimate|) is 1 for a tiny component whatever its tolerance)")
+		for _, l := range tableLegend {
+			p("%s", l)
+		}
 	}
 	for _, f := range r.Flags {
 		p("NOT FINITE: %s", f)
@@ -92,9 +97,9 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 		p("step sweep of %s (h:|D(h) − claimed|): %s", name, strings.Join(pts, " "))
 		switch s.Verdict {
 		case Converges:
-			p("  → converges (slope %.1f) to %.1e at h = %.1e: right", s.Slope, s.Gap, s.Steps[s.Best])
+			p("  → converges (slope %s) to %.1e at h = %.1e: right", slopeText(s.Slope), s.Gap, s.Steps[s.Best])
 		case LevelsOff:
-			p("  → levels off at a gap of %.3g (slope %.1f) above the bound %.1e: wrong", s.Gap, s.Slope, s.Bound)
+			p("  → levels off at a gap of %.3g (slope %s) above the bound %.1e: wrong", s.Gap, slopeText(s.Slope), s.Bound)
 		case AtKink:
 			p("  → the one-sided derivatives stay apart: a kink")
 		case Unsettled:
@@ -122,6 +127,24 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 // Verdict returns the text of the report's verdict line: "RIGHT (…)",
 // "RIGHT where decided, N undecided (…)" or "WRONG (…)".
 func (r *Report) Verdict() string { return r.verdict() }
+
+// slopeText writes a sweep's slope with one decimal, 0.0 rather than -0.0.
+func slopeText(x float64) string {
+	v := fmt.Sprintf("%.1f", x)
+	if v == "-0.0" {
+		return "0.0"
+	}
+	return v
+}
+
+// tableLegend explains the table's columns, once under it: worst/tol
+// decides, and the relative error, which reads as a contradiction beside
+// "ok" on a component near 0, decides nothing.
+var tableLegend = []string{
+	"worst/tol: the group's largest |claimed − estimate| over its tolerance; it decides (≤ 1 passes).",
+	"floor: the group's largest detection floor; every error above it fails.",
+	"max rel err: |claimed − estimate|/max(|claimed|, |estimate|), not a verdict: near 0 a passing one reaches 1.",
+}
 
 // verdict is the verdict line's text.
 func (r *Report) verdict() string {
@@ -204,9 +227,98 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-// The wire forms of a report: NaN and ±Inf as strings (see Record).
+// ReportVersion is the version of the report's JSON form (the "version"
+// field). 2: the statuses gained undecided and nondeterministic and the
+// components their estimate's bound and floor. 3: a claim's report is this
+// same object with "loss" and "hints" beside the gradient's fields (it was
+// {"ok", "loss", "hints", "gradient": {…}}); groups gained "name", and a
+// group of a report without a layout is "all".
+const ReportVersion = 3
+
+// JSONFloat is a float64 that JSON carries also when it is NaN or ±Inf, as
+// the strings "NaN", "+Inf" and "-Inf".
+type JSONFloat float64
+
+// MarshalJSON writes v as a number, or as "NaN", "+Inf" or "-Inf".
+func (v JSONFloat) MarshalJSON() ([]byte, error) { return jf(v).MarshalJSON() }
+
+// UnmarshalJSON reads a number, or "NaN", "+Inf" ("Inf") or "-Inf".
+func (v *JSONFloat) UnmarshalJSON(b []byte) error { return (*jf)(v).UnmarshalJSON(b) }
+
 type (
-	locationJSON struct {
+	// ReportJSON is the JSON form of a [Report], which `gradcheck check
+	// --json` prints: one object, the same whether the gradient is a
+	// model's own or a claim from elsewhere (package claimed sets Loss and
+	// Hints, and OK and Verdict to the claim's). Every float is a JSON
+	// number or one of the strings "NaN", "+Inf" and "-Inf" ([JSONFloat]);
+	// keys are lower case with underscores. Fields are added without a
+	// change of [ReportVersion], so a reader ignores keys it does not know;
+	// the version changes when a field changes its meaning or goes away.
+	ReportJSON struct {
+		// Version is [ReportVersion].
+		Version int `json:"version"`
+		// OK is false exactly when the check failed (exit code 1):
+		// Report.OK, or for a claim claimed.Report.OK.
+		OK bool `json:"ok"`
+		// Verdict is the verdict line: "RIGHT (…)", "RIGHT where decided,
+		// N undecided (…)" or "WRONG (…)"; for a claim, the claim's
+		// verdict ("RIGHT (loss and gradient)", "WRONG (the gradient; …)").
+		Verdict string `json:"verdict"`
+		// Loss is the check of a claimed loss: only in a claim's report
+		// whose loss was checked.
+		Loss *LossJSON `json:"loss,omitempty"`
+		// Hints are a claim's likely causes typical of another framework.
+		Hints []string `json:"hints,omitempty"`
+		// Method is central, richardson, complex, dual or fast; N the
+		// number of components (parameters); F the value f(x) (the cost);
+		// Noise the estimated noise of f; Step the relative step c (0 for
+		// an exact reference); Eps, ClaimEps, AbsTol, RelTol and Strict the
+		// settings; Floor the largest detection floor of the decided
+		// components (every error above it fails).
+		Method   Method    `json:"method"`
+		N        int       `json:"n"`
+		F        JSONFloat `json:"f"`
+		Noise    JSONFloat `json:"noise"`
+		Step     JSONFloat `json:"step"`
+		Eps      JSONFloat `json:"eps"`
+		ClaimEps JSONFloat `json:"claim_eps"`
+		AbsTol   JSONFloat `json:"abs_tol"`
+		RelTol   JSONFloat `json:"rel_tol"`
+		Strict   bool      `json:"strict"`
+		Floor    JSONFloat `json:"floor"`
+		// Passed, Failed (fail, non-finite and nondeterministic), Kinks,
+		// Undecided and NonFinite count the components' statuses.
+		Passed    int `json:"passed"`
+		Failed    int `json:"failed"`
+		Kinks     int `json:"kinks"`
+		Undecided int `json:"undecided"`
+		NonFinite int `json:"non_finite"`
+		// Located is the group where the error enters (see
+		// [Report.Located]); absent when no group failed.
+		Located *GroupJSON `json:"located,omitempty"`
+		// Flags, Notes, Causes and Failures are the report's sentences
+		// (Failures: one per failing group, [Report.Failures]).
+		Flags    []string `json:"flags,omitempty"`
+		Notes    []string `json:"notes,omitempty"`
+		Causes   []string `json:"causes,omitempty"`
+		Failures []string `json:"failures,omitempty"`
+		// Groups are the table's rows; Fast the fast check's projections;
+		// Sweeps the step sweeps kept; Components every component checked,
+		// in index order (none when a fast check passed).
+		Groups     []GroupJSON     `json:"groups"`
+		Fast       *FastJSON       `json:"fast,omitempty"`
+		Sweeps     []SweepJSON     `json:"sweeps,omitempty"`
+		Components []ComponentJSON `json:"components"`
+		// Replay is the record that runs the check again ([ReadRecord]
+		// reads it from the whole report).
+		Replay *Record `json:"replay"`
+	}
+
+	// LocationJSON is a component's place in the layout: layer l (0 reads
+	// the input), group "weights" or "biases", row j and column i of
+	// W[j][i] (column 0 for a bias); in a named block (backprop.Block.Name)
+	// the block's name and the component's index into its shape.
+	LocationJSON struct {
 		Layer int    `json:"layer"`
 		Group string `json:"group"`
 		Row   int    `json:"row"`
@@ -214,142 +326,164 @@ type (
 		Name  string `json:"name,omitempty"`
 		Index []int  `json:"index,omitempty"`
 	}
-	componentJSON struct {
+
+	// ComponentJSON is a [Component]: its index into the flat vector, its
+	// location (absent without a layout), the claimed value, the estimate
+	// that decided it and the estimate's error bound, the tolerance (≤ it
+	// passes), fail_at (above it fails; between the two it is undecided),
+	// the detection floor, the relative error, the score |claimed −
+	// estimate|/tol, the status (pass, FAIL, kink, non-finite, undecided,
+	// nondeterministic), the step, the one-sided derivatives left and right
+	// at a kink, and a note on how the verdict was reached.
+	ComponentJSON struct {
 		Index    int           `json:"index"`
-		Loc      *locationJSON `json:"location,omitempty"`
-		Claimed  jf            `json:"claimed"`
-		Estimate jf            `json:"estimate"`
-		Bound    jf            `json:"bound"`
-		Tol      jf            `json:"tol"`
-		FailAt   jf            `json:"fail_at"`
-		Floor    jf            `json:"floor"`
-		RelErr   jf            `json:"rel_err"`
-		Score    jf            `json:"score"`
+		Location *LocationJSON `json:"location,omitempty"`
+		Claimed  JSONFloat     `json:"claimed"`
+		Estimate JSONFloat     `json:"estimate"`
+		Bound    JSONFloat     `json:"bound"`
+		Tol      JSONFloat     `json:"tol"`
+		FailAt   JSONFloat     `json:"fail_at"`
+		Floor    JSONFloat     `json:"floor"`
+		RelErr   JSONFloat     `json:"rel_err"`
+		Score    JSONFloat     `json:"score"`
 		Status   Status        `json:"status"`
-		Step     jf            `json:"step"`
-		Left     jf            `json:"left,omitempty"`
-		Right    jf            `json:"right,omitempty"`
+		Step     JSONFloat     `json:"step"`
+		Left     JSONFloat     `json:"left,omitempty"`
+		Right    JSONFloat     `json:"right,omitempty"`
 		Note     string        `json:"note,omitempty"`
 	}
-	groupJSON struct {
-		Layer     int    `json:"layer"`
-		Group     string `json:"group"`
-		Rows      int    `json:"rows"`
-		Cols      int    `json:"cols"`
-		Offset    int    `json:"offset"`
-		Name      string `json:"name,omitempty"`
-		Shape     []int  `json:"shape,omitempty"`
-		Flat      bool   `json:"flat,omitempty"`
-		Checked   int    `json:"checked"`
-		Passed    int    `json:"passed"`
-		Failed    int    `json:"failed"`
-		Kinks     int    `json:"kinks"`
-		Undecided int    `json:"undecided"`
-		NonFinite int    `json:"non_finite"`
-		MaxRelErr jf     `json:"max_rel_err"`
-		MaxScore  jf     `json:"max_score"`
-		MaxFloor  jf     `json:"max_floor"`
-		Worst     int    `json:"worst"`
-		Ratio     jf     `json:"ratio"`
-		Cause     string `json:"cause,omitempty"`
+
+	// GroupJSON is a [Group], a row of the table: its name as the table
+	// prints it ("layer 0 weights", a named block's name, "all"), layer
+	// and group ("weights", "biases", or "all" without a layout, where flat
+	// is true), the block's rows, cols and offset in the flat vector (and
+	// a named block's shape), the counts of its
+	// components' statuses, the largest relative error (kinks left out),
+	// the largest score (worst/tol in the table), the largest detection
+	// floor, the index into components of its worst component (−1: none),
+	// the ratio claimed/estimate its failures share (NaN: none) and the
+	// likely cause.
+	GroupJSON struct {
+		Name      string    `json:"name"`
+		Layer     int       `json:"layer"`
+		Group     string    `json:"group"`
+		Rows      int       `json:"rows"`
+		Cols      int       `json:"cols"`
+		Offset    int       `json:"offset"`
+		Shape     []int     `json:"shape,omitempty"`
+		Flat      bool      `json:"flat,omitempty"`
+		Checked   int       `json:"checked"`
+		Passed    int       `json:"passed"`
+		Failed    int       `json:"failed"`
+		Kinks     int       `json:"kinks"`
+		Undecided int       `json:"undecided"`
+		NonFinite int       `json:"non_finite"`
+		MaxRelErr JSONFloat `json:"max_rel_err"`
+		MaxScore  JSONFloat `json:"max_score"`
+		MaxFloor  JSONFloat `json:"max_floor"`
+		Worst     int       `json:"worst"`
+		Ratio     JSONFloat `json:"ratio"`
+		Cause     string    `json:"cause,omitempty"`
 	}
-	sweepJSON struct {
+
+	// SweepJSON is a [Sweep]: the component, the claim, the ladder of
+	// steps with the estimate, its distance from the claim and whether its
+	// stencil crosses a kink at each, the best step's index, the bound
+	// there, the slope of the errors, the gap, and the sweep's verdict
+	// ("converges", "levels off", "kink", "unsettled").
+	SweepJSON struct {
 		Index     int           `json:"index"`
-		Loc       *locationJSON `json:"location,omitempty"`
-		Claimed   jf            `json:"claimed"`
-		Steps     []jf          `json:"steps"`
-		Estimates []jf          `json:"estimates"`
-		Errors    []jf          `json:"errors"`
+		Location  *LocationJSON `json:"location,omitempty"`
+		Claimed   JSONFloat     `json:"claimed"`
+		Steps     []JSONFloat   `json:"steps"`
+		Estimates []JSONFloat   `json:"estimates"`
+		Errors    []JSONFloat   `json:"errors"`
 		Crossing  []bool        `json:"crossing"`
 		Best      int           `json:"best"`
-		Bound     jf            `json:"bound"`
-		Slope     jf            `json:"slope"`
-		Gap       jf            `json:"gap"`
-		Verdict   SweepVerdict  `json:"verdict"`
+		Bound     JSONFloat     `json:"bound"`
+		Slope     JSONFloat     `json:"slope"`
+		Gap       JSONFloat     `json:"gap"`
+		Verdict   string        `json:"verdict"`
 	}
-	projectionJSON struct {
-		Claimed  jf     `json:"claimed"`
-		Estimate jf     `json:"estimate"`
-		Bound    jf     `json:"bound"`
-		Tol      jf     `json:"tol"`
-		Score    jf     `json:"score"`
-		Step     jf     `json:"step"`
-		Status   Status `json:"status"`
+
+	// ProjectionJSON is one [Projection] of the fast check.
+	ProjectionJSON struct {
+		Claimed  JSONFloat `json:"claimed"`
+		Estimate JSONFloat `json:"estimate"`
+		Bound    JSONFloat `json:"bound"`
+		Tol      JSONFloat `json:"tol"`
+		Score    JSONFloat `json:"score"`
+		Step     JSONFloat `json:"step"`
+		Status   Status    `json:"status"`
 	}
-	fastJSON struct {
+
+	// FastJSON is the fast check ([Fast]): k projections at the step,
+	// their largest tolerance, the error size ‖De‖₂ they detect but with
+	// probability 1e-6, and their status.
+	FastJSON struct {
 		K           int              `json:"k"`
-		Step        jf               `json:"step"`
-		Tol         jf               `json:"tol"`
-		Detects     jf               `json:"detects_at_1e-6"`
+		Step        JSONFloat        `json:"step"`
+		Tol         JSONFloat        `json:"tol"`
+		Detects     JSONFloat        `json:"detects_at_1e-6"`
 		Status      Status           `json:"status"`
-		Projections []projectionJSON `json:"projections"`
+		Projections []ProjectionJSON `json:"projections"`
 	}
-	reportJSON struct {
-		Version    int             `json:"version"`
-		OK         bool            `json:"ok"`
-		Verdict    string          `json:"verdict"`
-		Method     Method          `json:"method"`
-		N          int             `json:"n"`
-		F          jf              `json:"f"`
-		Noise      jf              `json:"noise"`
-		Step       jf              `json:"step"`
-		Eps        jf              `json:"eps"`
-		ClaimEps   jf              `json:"claim_eps"`
-		AbsTol     jf              `json:"abs_tol"`
-		RelTol     jf              `json:"rel_tol"`
-		Strict     bool            `json:"strict"`
-		Floor      jf              `json:"floor"`
-		Passed     int             `json:"passed"`
-		Failed     int             `json:"failed"`
-		Kinks      int             `json:"kinks"`
-		Undecided  int             `json:"undecided"`
-		NonFinite  int             `json:"non_finite"`
-		Located    *groupJSON      `json:"located,omitempty"`
-		Flags      []string        `json:"flags,omitempty"`
-		Notes      []string        `json:"notes,omitempty"`
-		Causes     []string        `json:"causes,omitempty"`
-		Failures   []string        `json:"failures,omitempty"`
-		Groups     []groupJSON     `json:"groups"`
-		Fast       *fastJSON       `json:"fast,omitempty"`
-		Sweeps     []sweepJSON     `json:"sweeps,omitempty"`
-		Components []componentJSON `json:"components"`
-		Replay     *Record         `json:"replay"`
+
+	// LossJSON is package claimed's check of a claimed loss: the claimed
+	// value, gradcheck's, the rounding bound of their difference, the
+	// status (pass, FAIL or undecided) and a note.
+	LossJSON struct {
+		Claimed  JSONFloat `json:"claimed"`
+		Computed JSONFloat `json:"computed"`
+		Tol      JSONFloat `json:"tol"`
+		Status   Status    `json:"status"`
+		Note     string    `json:"note,omitempty"`
 	}
 )
 
-// ReportVersion is the version of the report's JSON form (the "version"
-// field): 2 since the statuses gained undecided and nondeterministic and
-// the components their estimate's bound and floor.
-const ReportVersion = 2
-
-func locWire(l *backprop.Location) *locationJSON {
+func locWire(l *backprop.Location) *LocationJSON {
 	if l == nil {
 		return nil
 	}
-	w := &locationJSON{Layer: l.Layer, Group: l.Group.String(), Row: l.Row, Col: l.Col, Name: l.Name}
+	w := &LocationJSON{Layer: l.Layer, Group: l.Group.String(), Row: l.Row, Col: l.Col, Name: l.Name}
 	if l.Name != "" {
 		w.Index = append([]int{}, l.Index[:l.Dims]...)
 	}
 	return w
 }
 
-func groupWire(g Group) groupJSON {
+func groupWire(g Group) GroupJSON {
+	group := g.Block.Group.String()
+	if g.Flat {
+		group = "all"
+	}
 	var shape []int
 	if g.Block.Named() {
 		shape = append([]int{}, g.Block.Shape[:g.Block.Dims]...)
 	}
-	return groupJSON{Layer: g.Block.Layer, Group: g.Block.Group.String(), Rows: g.Block.Rows, Cols: g.Block.Cols, Offset: g.Block.Offset, Name: g.Block.Name, Shape: shape, Flat: g.Flat,
+	return GroupJSON{Name: g.Name(), Layer: g.Block.Layer, Group: group, Rows: g.Block.Rows, Cols: g.Block.Cols, Offset: g.Block.Offset, Shape: shape, Flat: g.Flat,
 		Checked: g.Checked, Passed: g.Passed, Failed: g.Failed, Kinks: g.Kinks, Undecided: g.Undecided, NonFinite: g.NonFinite,
-		MaxRelErr: jf(g.MaxRelErr), MaxScore: jf(g.MaxScore), MaxFloor: jf(g.MaxFloor), Worst: g.Worst, Ratio: jf(g.Ratio), Cause: g.Cause}
+		MaxRelErr: JSONFloat(g.MaxRelErr), MaxScore: JSONFloat(g.MaxScore), MaxFloor: JSONFloat(g.MaxFloor), Worst: g.Worst, Ratio: JSONFloat(g.Ratio), Cause: g.Cause}
 }
 
-// MarshalJSON writes the whole report, components, sweeps and replay
-// record included; NaN and ±Inf are written as "NaN", "+Inf", "-Inf".
-func (r *Report) MarshalJSON() ([]byte, error) {
-	w := reportJSON{Version: ReportVersion, OK: r.OK(), Verdict: r.verdict(), Method: r.Method, N: r.N, F: jf(r.F), Noise: jf(r.Noise), Step: jf(r.Step), Eps: jf(r.Eps),
-		ClaimEps: jf(r.ClaimEps), AbsTol: jf(r.AbsTol), RelTol: jf(r.RelTol), Strict: r.Strict, Floor: jf(r.Floor()),
-		Passed: r.Passed, Failed: r.Failed, Kinks: r.Kinks, Undecided: r.Undecided, NonFinite: r.NonFinite,
-		Flags: r.Flags, Notes: r.Notes, Causes: r.Causes, Failures: r.Failures(), Replay: r.Replay, Groups: []groupJSON{}, Components: []componentJSON{}}
+func floatsWire(x []float64) []JSONFloat {
+	if x == nil {
+		return nil
+	}
+	out := make([]JSONFloat, len(x))
+	for i, v := range x {
+		out[i] = JSONFloat(v)
+	}
+	return out
+}
+
+// JSON returns the report's JSON form, components, sweeps and replay record
+// included.
+func (r *Report) JSON() *ReportJSON {
+	w := &ReportJSON{Version: ReportVersion, OK: r.OK(), Verdict: r.verdict(), Method: r.Method, N: r.N, F: JSONFloat(r.F), Noise: JSONFloat(r.Noise),
+		Step: JSONFloat(r.Step), Eps: JSONFloat(r.Eps), ClaimEps: JSONFloat(r.ClaimEps), AbsTol: JSONFloat(r.AbsTol), RelTol: JSONFloat(r.RelTol),
+		Strict: r.Strict, Floor: JSONFloat(r.Floor()), Passed: r.Passed, Failed: r.Failed, Kinks: r.Kinks, Undecided: r.Undecided, NonFinite: r.NonFinite,
+		Flags: r.Flags, Notes: r.Notes, Causes: r.Causes, Failures: r.Failures(), Replay: r.Replay, Groups: []GroupJSON{}, Components: []ComponentJSON{}}
 	if g, ok := r.Located(); ok {
 		gw := groupWire(g)
 		w.Located = &gw
@@ -358,20 +492,25 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		w.Groups = append(w.Groups, groupWire(g))
 	}
 	for _, c := range r.Components {
-		w.Components = append(w.Components, componentJSON{Index: c.Index, Loc: locWire(c.Loc), Claimed: jf(c.Claimed), Estimate: jf(c.Estimate), Bound: jf(c.Bound),
-			Tol: jf(c.Tol), FailAt: jf(c.FailAt), Floor: jf(c.Floor), RelErr: jf(c.RelErr), Score: jf(c.Score), Status: c.Status, Step: jf(c.Step),
-			Left: jf(c.Left), Right: jf(c.Right), Note: c.Note})
+		w.Components = append(w.Components, ComponentJSON{Index: c.Index, Location: locWire(c.Loc), Claimed: JSONFloat(c.Claimed), Estimate: JSONFloat(c.Estimate),
+			Bound: JSONFloat(c.Bound), Tol: JSONFloat(c.Tol), FailAt: JSONFloat(c.FailAt), Floor: JSONFloat(c.Floor), RelErr: JSONFloat(c.RelErr),
+			Score: JSONFloat(c.Score), Status: c.Status, Step: JSONFloat(c.Step), Left: JSONFloat(c.Left), Right: JSONFloat(c.Right), Note: c.Note})
 	}
 	for _, s := range r.Sweeps {
-		w.Sweeps = append(w.Sweeps, sweepJSON{Index: s.Index, Loc: locWire(s.Loc), Claimed: jf(s.Claimed), Steps: jfs(s.Steps), Estimates: jfs(s.Estimates),
-			Errors: jfs(s.Errors), Crossing: s.Crossing, Best: s.Best, Bound: jf(s.Bound), Slope: jf(s.Slope), Gap: jf(s.Gap), Verdict: s.Verdict})
+		w.Sweeps = append(w.Sweeps, SweepJSON{Index: s.Index, Location: locWire(s.Loc), Claimed: JSONFloat(s.Claimed), Steps: floatsWire(s.Steps),
+			Estimates: floatsWire(s.Estimates), Errors: floatsWire(s.Errors), Crossing: s.Crossing, Best: s.Best, Bound: JSONFloat(s.Bound),
+			Slope: JSONFloat(s.Slope), Gap: JSONFloat(s.Gap), Verdict: s.Verdict.String()})
 	}
 	if f := r.Fast; f != nil {
-		fw := &fastJSON{K: f.K, Step: jf(f.Step), Tol: jf(f.Tol), Detects: jf(f.Detects(1e-6)), Status: f.Status()}
+		fw := &FastJSON{K: f.K, Step: JSONFloat(f.Step), Tol: JSONFloat(f.Tol), Detects: JSONFloat(f.Detects(1e-6)), Status: f.Status()}
 		for _, p := range f.Projections {
-			fw.Projections = append(fw.Projections, projectionJSON{Claimed: jf(p.Claimed), Estimate: jf(p.Estimate), Bound: jf(p.Bound), Tol: jf(p.Tol), Score: jf(p.Score), Step: jf(p.Step), Status: p.Status})
+			fw.Projections = append(fw.Projections, ProjectionJSON{Claimed: JSONFloat(p.Claimed), Estimate: JSONFloat(p.Estimate), Bound: JSONFloat(p.Bound),
+				Tol: JSONFloat(p.Tol), Score: JSONFloat(p.Score), Step: JSONFloat(p.Step), Status: p.Status})
 		}
 		w.Fast = fw
 	}
-	return json.Marshal(w)
+	return w
 }
+
+// MarshalJSON writes the report's JSON form, [Report.JSON].
+func (r *Report) MarshalJSON() ([]byte, error) { return json.Marshal(r.JSON()) }

@@ -1,9 +1,21 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
+
+// minFitPoints is the fewest sizes a growth is fitted over. A line through
+// the logarithms of four points or fewer has one or two degrees of freedom
+// left: its exponent moves by tenths with the noise of one timing, too much
+// to compare with the theory's, so such a sweep gets no exponent and no
+// verdict, only its measurements.
+const minFitPoints = 5
+
+// errTooFew is a growth's error when its sweep measured fewer than
+// minFitPoints sizes in the fit window.
+var errTooFew = errors.New("too few sizes to fit")
 
 // growth is how one method's time and work grow along one sweep.
 type growth struct {
@@ -44,7 +56,10 @@ func (r *Report) growths(sw Sweep) []growth {
 		if len(x) > 0 {
 			g.Lo, g.Hi = x[0], x[len(x)-1]
 		}
-		if g.Time, g.Err = fitPower(x, t); g.Err == nil {
+		g.Time.N = len(x)
+		if len(x) < minFitPoints {
+			g.Err = fmt.Errorf("%w: %d measured in the window, %d needed", errTooFew, len(x), minFitPoints)
+		} else if g.Time, g.Err = fitPower(x, t); g.Err == nil {
 			g.Work, _ = fitPower(x, w)
 			g.Rate, _ = fitPower(x, rate)
 			g.ExpTime, _ = fitExp(x, t)
@@ -102,9 +117,9 @@ func (r *Report) sweep(name string) (Sweep, bool) {
 	return Sweep{}, false
 }
 
-// headline is the measurement that the acceptance asks for: naive finite
-// differences against backprop at the width sweep's size nearest 10⁴
-// parameters.
+// headline is the summary's one comparison in numbers: naive central
+// finite differences against backprop at the width sweep's size nearest
+// 10⁴ parameters.
 type headline struct {
 	Shape             Shape
 	Params            int

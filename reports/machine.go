@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/gradcheck/gradcheck/blas"
 )
 
 // Machine describes where a report was measured.
@@ -35,7 +38,7 @@ func machine() Machine {
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
 		OS:         runtime.GOOS + "/" + runtime.GOARCH,
 		Go:         runtime.Version(),
-		BLAS:       fmt.Sprintf("%T", blas64.Implementation()),
+		BLAS:       blasName(),
 		Commit:     commit(),
 		Load:       loadAverage(),
 	}
@@ -77,20 +80,35 @@ func loadAverage() []float64 {
 	return l
 }
 
-// commit returns the commit the code was built from: `git rev-parse HEAD`
-// in the working directory, marked "(modified)" when `git status` lists
-// changes, else the vcs stamp of the binary's build information, else
-// "unknown".
-func commit() string {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "git", "rev-parse", "HEAD").Output(); err == nil {
-		c := strings.TrimSpace(string(out))
-		if st, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
-			c += " (modified)"
-		}
-		return c
+// blasName says which library computes the matrix products in this
+// process: the native library that blas.Use installed (its name, version,
+// file, kernels and threads), which takes the products of at least
+// blas.GemmMinWork multiply-adds while gonum's pure Go keeps the smaller
+// ones, or gonum's pure Go (with the reason where a native library was
+// sought and did not load). It reads what is installed; nothing it says
+// changes what is measured.
+func blasName() string {
+	info, err := blas.Load()
+	if _, native := blas64.Implementation().(blas.Implementation); native && err == nil {
+		return fmt.Sprintf("%v; products under %d multiply-adds in gonum's pure Go", info, blas.GemmMinWork)
 	}
+	if err != nil && info.Reason != "" {
+		return "gonum's pure Go (" + info.Reason + ")"
+	}
+	return "gonum's pure Go"
+}
+
+// notRecorded is the commit of a binary built without version control
+// information, run outside a checkout of gradcheck.
+const notRecorded = "not recorded"
+
+// commit returns the commit the code was built from: the binary's own
+// version-control stamp (go build in a checkout records it), marked
+// "(modified)" when the tree had changes; else, for go run and go test,
+// which record none, `git rev-parse HEAD` where the working directory is a
+// checkout of gradcheck (its go.mod names the module), marked "(modified)"
+// when `git status` lists changes to tracked files; else "not recorded".
+func commit() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		var rev, mod string
 		for _, s := range bi.Settings {
@@ -108,5 +126,26 @@ func commit() string {
 			return rev
 		}
 	}
-	return "unknown"
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	top, err := exec.CommandContext(ctx, "git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return notRecorded
+	}
+	mod, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(top)), "go.mod"))
+	if first, _, _ := strings.Cut(string(mod), "\n"); err != nil || strings.TrimSpace(first) != "module "+modulePath {
+		return notRecorded // another repository's commit says nothing of this code
+	}
+	out, err := exec.CommandContext(ctx, "git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return notRecorded
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
+		c += " (modified)"
+	}
+	return c
 }
+
+// modulePath is gradcheck's module, which a checkout's go.mod names.
+const modulePath = "github.com/gradcheck/gradcheck"

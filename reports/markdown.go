@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -51,7 +52,7 @@ func (r *Report) summary(p func(string, ...any)) {
 				continue
 			}
 			if g.Err != nil {
-				p("- **%s**: no exponent (%v).\n", g.Method, g.Err)
+				p("- **%s**: %v; theory %.2f (%s).\n", g.Method, g.Err, g.Theory, g.TheoryText)
 				continue
 			}
 			p("- **%s**: time ∝ W^%.2f, multiply-adds ∝ W^%.2f in the number of parameters W (%.0f–%.0f, depth %d); theory %.2f (%s). %s\n",
@@ -69,12 +70,8 @@ func (r *Report) summary(p func(string, ...any)) {
 	}
 	if h := r.headline(); h.Present {
 		if h.Measured {
-			meets := "at least 10³×: yes"
-			if h.Ratio < 1e3 {
-				meets = "at least 10³×: **no**"
-			}
-			p("- **At W = %d parameters** (%v): central finite differences took %s per gradient and backprop %s: **%s×** (measured: the fastest of %d and of %d repetitions; %s). In multiply-adds: %s×.\n",
-				h.Params, h.Shape, dur(h.FD.Min), dur(h.BP.Min), group(h.Ratio), h.FD.Reps, h.BP.Reps, meets, group(h.WorkRatio))
+			p("- **At W = %d parameters** (%v): central finite differences took %s per gradient and backprop %s: **%s×** (measured: the fastest of %d and of %d repetitions). In multiply-adds: %s×.\n",
+				h.Params, h.Shape, dur(h.FD.Min), dur(h.BP.Min), group(h.Ratio), h.FD.Reps, h.BP.Reps, group(h.WorkRatio))
 		} else {
 			p("- **At W = %d parameters** (%v): central finite differences were **over budget** in this run (extrapolated %s, %s× backprop); not measured.\n",
 				h.Params, h.Shape, dur(h.FD.Time()), group(h.Ratio))
@@ -151,11 +148,11 @@ func (r *Report) how(p func(string, ...any)) {
 		p(" (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`; nothing else runs in the process meanwhile). On a machine shared with other processes, wall-clock time also counts the time they hold the cores, which is not the method's cost; CPU time does not (the caches and memory bandwidth they share still slow it down). The wall-clock times are in results.csv and results.json too")
 	}
 	if r.Machine.GOMAXPROCS == 1 && r.Machine.Cores > 1 {
-		p(". The sweep runs with GOMAXPROCS = 1, so every method computes on one core: gonum would otherwise run products with at least four 64×64 blocks of output (backprop's weight gradient from width 65 on) on several goroutines, and charge their start-up and idle spinning to backprop at the widths where it switches")
+		p(". The sweep runs with GOMAXPROCS = 1 (and a native BLAS library on one thread), so every method computes on one core: gonum (or the library) would otherwise run products with at least four 64×64 blocks of output (backprop's weight gradient from width 65 on) on several goroutines, and charge their start-up and idle spinning to backprop at the widths where it switches")
 	}
 	p(". The first call of each method at each size is a warm-up and is discarded unless it took long; then the gradient is repeated until at least %s and a minimum number of repetitions have passed, or the time spent on the size would exceed its share; gradients faster than a couple of milliseconds are run several times per repetition and timed together. Tables, ratios, fits and plots use the fastest repetition, the minimum: other processes only ever add time, so it is the estimate they disturb least (Chen & Revels, *Robust benchmarking in noisy environments*, 2016); results.csv and results.json keep every repetition, the median and the maximum.\n\n", dur(r.Target))
 	p("**Budget**: one gradient of one method at one size may take %s by the report's clock, so that which sizes run does not depend on how busy the machine is. Before running a size, its time is predicted as its counted multiply-adds times the method's measured seconds per multiply-add at its largest size so far in the sweep (for a method's first size, the forward pass's rate, a lower bound); a size predicted above the budget is not run and is reported as *over budget* with that extrapolated time (and the wall-clock prediction at this load where it is much longer; both and their basis are in results.csv). Nothing is skipped silently.\n\n", dur(r.Budget))
-	p("**Fits** are least-squares lines through the logarithms of the measured times: log t = c + k·log x gives the growth exponent k (a power law), log t = c + L·log g the factor g per layer (an exponential). Each sweep fits only the sizes in a window (given with each table) where the machine runs the dense products at a steady speed: gonum's pure-Go matrix products spend a fixed time on each dot product, which weighs most at small widths, and slow down when the weights outgrow the caches, so outside the window the time per multiply-add changes with the size and the time's exponent is not the work's. Every size is still in the tables and plots. Because least squares is linear, the time exponent is exactly the work exponent plus the exponent of the time per multiply-add; the tables give all three, so a time exponent that differs from the theory can be traced to the work or to the speed.\n\n")
+	p("**Fits** are least-squares lines through the logarithms of the measured times: log t = c + k·log x gives the growth exponent k (a power law), log t = c + L·log g the factor g per layer (an exponential). Each sweep fits only the sizes in a window (given with each table) where the machine runs the dense products at a steady speed: the matrix products spend a fixed time on each call (gonum's pure Go also on each dot product), which weighs most at small widths, and slow down when the weights outgrow the caches, so outside the window the time per multiply-add changes with the size and the time's exponent is not the work's. Every size is still in the tables and plots. Because least squares is linear, the time exponent is exactly the work exponent plus the exponent of the time per multiply-add; the tables give all three, so a time exponent that differs from the theory can be traced to the work or to the speed.\n\n")
 }
 
 func (r *Report) machineSection(p func(string, ...any)) {
@@ -271,7 +268,15 @@ func (r *Report) sweepSection(p func(string, ...any), sw Sweep) {
 	}
 	for _, g := range r.growths(sw) {
 		if g.Err != nil {
-			p("| %s | – | – | – | – | – | %s | not enough measured points (%v) | %d |\n", g.Method, g.TheoryText, g.Err, g.Time.N)
+			verdict := g.Err.Error()
+			if errors.Is(g.Err, errTooFew) {
+				verdict = errTooFew.Error()
+			}
+			if sw.Name == "depth" {
+				p("| %s | – | – | – | – | – | – | %s (%s) | %d |\n", g.Method, g.TheoryText, verdict, g.Time.N)
+			} else {
+				p("| %s | – | – | – | – | – | %s | %s | %d |\n", g.Method, g.TheoryText, verdict, g.Time.N)
+			}
 			continue
 		}
 		if sw.Name == "depth" {
@@ -352,7 +357,7 @@ func (r *Report) notes(p func(string, ...any)) {
 			speed := fmt.Sprintf("; the time per multiply-add went from %.3g ns to %.3g ns over the fitted range (exponent %+.2f)", 1e9*rateLo, 1e9*rateHi, g.Rate.Slope)
 			switch {
 			case g.Rate.Slope < -0.1 && sw.Name == "width":
-				speed += ": gonum's products spend a fixed time on each dot product and each call, which longer dot products amortise, so the time grows slower than the work"
+				speed += ": the matrix products spend a fixed time on each call (gonum's pure Go also on each dot product), which larger products amortise, so the time grows slower than the work"
 			case g.Rate.Slope < -0.1:
 				speed += fmt.Sprintf(": each gradient has costs that do not grow with %s (the calls, the loss and its derivative, setting up the buffers), which weigh less as the work grows, so the time grows slower than the work", map[string]string{"depth": "the depth", "batch": "the batch"}[sw.Name])
 			case g.Rate.Slope > 0.1 && sw.Name == "width":
@@ -364,7 +369,7 @@ func (r *Report) notes(p func(string, ...any)) {
 		}
 	}
 	if t, _, ok := r.cheapRatio(); ok && (t < 1.5 || t > 4) {
-		out = append(out, fmt.Sprintf("- **Cheap gradient**: the time ratio %.2f is outside 1.5–4. The multiply-add ratio is the theory's; the time ratio adds the work the count leaves out (f′, the loss derivative, bias sums, fixed per-call costs), which is relatively larger at small widths, and the difference in speed between gonum's products of different shapes (the backward pass multiplies by transposes).", t))
+		out = append(out, fmt.Sprintf("- **Cheap gradient**: the time ratio %.2f is outside 1.5–4. The multiply-add ratio is the theory's; the time ratio adds the work the count leaves out (f′, the loss derivative, bias sums, fixed per-call costs), which is relatively larger at small widths, and the difference in speed between matrix products of different shapes (the backward pass multiplies by transposes).", t))
 	}
 	noisy := 0
 	var worst Result

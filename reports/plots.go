@@ -74,7 +74,7 @@ func (r *Report) writePlots(dir string) ([]string, error) {
 
 // newPlot returns a plot with the title and axis labels, a log y axis
 // labelled by yfmt, a log x axis if logX, a grid and the legend at the top
-// left (where rising curves leave room).
+// left.
 func newPlot(title, x, y string, logX bool, yfmt func(float64) string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
@@ -87,7 +87,13 @@ func newPlot(title, x, y string, logX bool, yfmt func(float64) string) *plot.Plo
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = logTicks{label: yfmt}
 	p.Add(plotter.NewGrid())
+	// The legend sits in the data area's top left corner, where rising
+	// curves leave room, a little below the title and right of the axis,
+	// so that neither crowds the other.
+	p.Title.Padding = vg.Points(12)
 	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(6)
+	p.Legend.Padding = vg.Points(1.5)
 	p.Legend.TextStyle.Font.Size = vg.Points(9)
 	return p
 }
@@ -266,21 +272,29 @@ func (r *Report) timePlot(sw Sweep, title, xlabel string, logX bool) (*plot.Plot
 		}
 	}
 	if extrapolatedSeen {
-		ring, err := plotter.NewScatter(plotter.XYs{{X: 1, Y: 1}})
-		if err != nil {
+		if err := ringLegend(p, "ring: over budget, time extrapolated"); err != nil {
 			return nil, err
 		}
-		ring.GlyphStyle = draw.GlyphStyle{Color: color.Gray{Y: 90}, Radius: vg.Points(3.5), Shape: draw.RingGlyph{}}
-		p.Legend.Add("ring: over budget, time extrapolated", ring)
 	}
 	return p, nil
+}
+
+// ringLegend adds the legend's line that explains the hollow points.
+func ringLegend(p *plot.Plot, text string) error {
+	ring, err := plotter.NewScatter(plotter.XYs{{X: 1, Y: 1}})
+	if err != nil {
+		return err
+	}
+	ring.GlyphStyle = draw.GlyphStyle{Color: color.Gray{Y: 90}, Radius: vg.Points(3.5), Shape: draw.RingGlyph{}}
+	p.Legend.Add(text, ring)
+	return nil
 }
 
 // ratioPlot is each naive method's time over backprop's against W.
 func (r *Report) ratioPlot(sw Sweep) (*plot.Plot, error) {
 	p := newPlot(fmt.Sprintf("Naive method's time ÷ backprop's (depth %d, batch %d)", sw.Shapes[0].Depth, sw.Shapes[0].Batch),
 		"parameters W", "time ratio to backprop", true, ratios)
-	var xmin, xmax float64 = math.Inf(1), 0
+	extrapolatedSeen := false
 	for _, name := range sw.Methods {
 		if name == Backprop || name == ForwardPass || name == GPUBackprop {
 			continue
@@ -294,7 +308,6 @@ func (r *Report) ratioPlot(sw Sweep) (*plot.Plot, error) {
 				continue
 			}
 			pt := plotter.XY{X: float64(s.Params()), Y: tr}
-			xmin, xmax = math.Min(xmin, pt.X), math.Max(xmax, pt.X)
 			if measured {
 				meas = append(meas, pt)
 				if sw.inFit(Result{Shape: s, Params: s.Params()}) {
@@ -307,22 +320,19 @@ func (r *Report) ratioPlot(sw Sweep) (*plot.Plot, error) {
 		label := name
 		var fit *Fit
 		lo, hi := 0.0, 0.0
-		if f, err := fitPower(fx, fy); err == nil {
+		if f, err := fitPower(fx, fy); err == nil && len(fx) >= minFitPoints {
 			fit, lo, hi = &f, fx[0], fx[len(fx)-1]
 			label += fmt.Sprintf(" (fit: W^%.2f)", f.Slope)
 		}
 		if err := series(p, label, col, meas, ext, fit, lo, hi, false); err != nil {
 			return nil, err
 		}
+		extrapolatedSeen = extrapolatedSeen || len(ext) > 0
 	}
-	if xmax > xmin {
-		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: 1000}, {X: xmax, Y: 1000}})
-		if err != nil {
+	if extrapolatedSeen {
+		if err := ringLegend(p, "ring: a time over budget, extrapolated"); err != nil {
 			return nil, err
 		}
-		l.LineStyle = draw.LineStyle{Color: color.Black, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
-		p.Add(l)
-		p.Legend.Add("1000× (the acceptance line)", l)
 	}
 	return p, nil
 }
@@ -370,7 +380,7 @@ func (r *Report) pathsPlot(sw Sweep) (*plot.Plot, error) {
 		if q.expo {
 			fitf = fitExp
 		}
-		if f, err := fitf(xs, ys); err == nil {
+		if f, err := fitf(xs, ys); err == nil && len(xs) >= minFitPoints {
 			fit, lo, hi = &f, xs[0], xs[len(xs)-1]
 			if q.expo {
 				label += fmt.Sprintf(" (fit: ×%.2f per layer)", math.Exp(f.Slope))

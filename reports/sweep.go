@@ -7,6 +7,10 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/gradcheck/gradcheck/blas"
 )
 
 // Sweep is a series of shapes that differ in one dimension, each timed by
@@ -95,18 +99,21 @@ type Settings struct {
 // about threefold from width 16 to 90 (each of the B·w dot products of a
 // layer has a fixed cost) and rises again from 256 on (the weights no longer
 // fit in the caches), so the growth of the work shows in the time only in
-// between, where the fits are taken (widths 64 to 181). It goes on to 512,
-// where only backprop runs within budget; w = 70 gives W = 9,940 ≈ 10⁴.
+// between, where the fits are taken (widths 64 to 181: five sizes, 110
+// among them, so that the methods whose work grows as W² and that stop at
+// 128 within the budget still have the five points a fit needs). It goes on
+// to 512, where only backprop runs within budget; w = 70 gives W = 9,940 ≈
+// 10⁴. The batch sweep doubles the batch from 1 to 64: seven sizes.
 func DefaultSweeps() []Sweep {
 	all := []string{Backprop, ForwardPass, FDForward, FDCentral, Dual, Paths}
 	var width, depth, batch []Shape
-	for _, w := range []int{4, 6, 8, 12, 16, 24, 32, 45, 64, 70, 90, 128, 181, 256, 362, 512} {
+	for _, w := range []int{4, 6, 8, 12, 16, 24, 32, 45, 64, 70, 90, 110, 128, 181, 256, 362, 512} {
 		width = append(width, Shape{Width: w, Depth: 2, Batch: 4})
 	}
 	for L := 1; L <= 12; L++ {
 		depth = append(depth, Shape{Width: 4, Depth: L, Batch: 8})
 	}
-	for _, b := range []int{1, 4, 16, 64} {
+	for _, b := range []int{1, 2, 4, 8, 16, 32, 64} {
 		batch = append(batch, Shape{Width: 16, Depth: 3, Batch: b})
 	}
 	return []Sweep{
@@ -175,7 +182,9 @@ var runMu sync.Mutex
 // method computes on one core: with more processors the goroutines'
 // start-up, hand-offs and idle spinning would be charged to backprop at the
 // widths where its weight gradient switches, a step in its time that its
-// work does not have. Smaller sweeps (the quick one) leave GOMAXPROCS alone.
+// work does not have. A native BLAS library in use (blas.Use) computes on one
+// thread meanwhile, likewise. Smaller sweeps (the quick one) leave
+// GOMAXPROCS and the library's threads alone.
 func Run(s *Settings) (*Report, error) {
 	runMu.Lock()
 	defer runMu.Unlock()
@@ -209,6 +218,14 @@ func Run(s *Settings) (*Report, error) {
 	}
 	if parallelProducts(sweeps) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		// A native library that blas.Use installed runs the large products
+		// on threads of its own, which GOMAXPROCS does not bound: one
+		// thread too, for the same reason, restored after.
+		if _, native := blas64.Implementation().(blas.Implementation); native {
+			if info, err := blas.Load(); err == nil && info.Threads > 1 && blas.SetThreads(1) == nil {
+				defer blas.SetThreads(info.Threads)
+			}
+		}
 	}
 	total := 0
 	for _, sw := range sweeps {

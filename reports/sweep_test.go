@@ -123,6 +123,12 @@ func TestOverBudget(t *testing.T) {
 	if md := readFile(t, filepath.Join(dir, "report.md")); !strings.Contains(md, "over budget (≈ ") {
 		t.Error("report.md does not show the over-budget sizes")
 	}
+	// Each figure with hollow (extrapolated) points says what they are.
+	for _, name := range []string{"time_vs_params", "ratio_vs_params", "time_vs_depth", "time_vs_batch"} {
+		if svg := readFile(t, filepath.Join(dir, name+".svg")); !strings.Contains(svg, ">ring: ") {
+			t.Errorf("%s.svg has extrapolated points and no legend line on the rings", name)
+		}
+	}
 }
 
 // fakeGPU computes the gradient with backprop, standing in for a device.

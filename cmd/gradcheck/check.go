@@ -14,7 +14,27 @@ import (
 )
 
 func init() {
-	register(&command{name: "check", summary: "check a model's gradient on a dataset, per layer; exit 1 if it is wrong", run: runCheck})
+	register(&command{name: "check", summary: "check a model's gradient, or a claimed one, on a dataset, per layer",
+		usage: "--model M --data D [--claimed G] [flags]",
+		about: `Checks the gradient of the cost C of the model file M on the dataset D, the
+mean over D's samples of each sample's error: by default the model's own
+backpropagation gradient; with --claimed G, a loss and gradient computed
+elsewhere (PyTorch, your own code); with --device gpu, the GPU's. Each
+component is compared with a numerical estimate and the estimate's error
+bound, and is pass, FAIL, kink (at a ReLU kink, agreeing with its one-sided
+derivative), non-finite, undecided (the evidence cannot tell) or
+nondeterministic. The report is a table per layer, weights and biases apart,
+the worst component of each failing group, the likely cause, and a verdict:
+
+  RIGHT                             no component is wrong       exit 0
+  RIGHT where decided, N undecided  none is wrong, N undecided  exit 0 (1 with
+                                    (a warning names them)      --strict)
+  WRONG                             a component is wrong; the   exit 1
+                                    report says where the
+                                    error enters
+`,
+		seeAlso: []string{"model", "dataset", "claimed", "json"},
+		run:     runCheck})
 }
 
 // checkFlags are the flags that choose how a gradient is checked.
@@ -29,13 +49,13 @@ type checkFlags struct {
 }
 
 func (c *checkFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.method, "method", "central", "how to differentiate numerically: central, richardson, complex, dual or fast")
-	fs.IntVar(&c.projections, "projections", numgrad.DefaultProjections, "number `k` of random directions of --method fast")
+	fs.StringVar(&c.method, "method", "central", "the `METHOD` of numerical differentiation: central, richardson, complex (the complex step), dual (dual numbers: exact) or fast (random projections, then central where one disagrees)")
+	fs.IntVar(&c.projections, "projections", numgrad.DefaultProjections, "number `K` of random directions of --method fast")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed `S` of the noise estimate and the fast check's directions")
-	fs.Float64Var(&c.step, "step", 0, "relative step `c` (h = c·max(1,|θ|); 0: the method's default)")
-	fs.StringVar(&c.precision, "claimed-precision", "float64", "the `precision` the claimed gradient was computed in: float64 or float32 (its rounding allowance; the cost is still evaluated in float64)")
+	fs.Float64Var(&c.step, "step", 0, "relative step `C` (h = C·max(1,|θ|); 0: the method's default)")
+	fs.StringVar(&c.precision, "claimed-precision", "float64", "the precision `P` the claimed gradient was computed in, float64 or float32, which sets its rounding allowance (the cost is still evaluated in float64)")
 	fs.BoolVar(&c.strict, "strict", false, "fail (exit 1) when a component is undecided, not only when one is wrong")
-	fs.BoolVar(&c.asJSON, "json", false, "print the report as JSON (with the replay record)")
+	fs.BoolVar(&c.asJSON, "json", false, "print the report as JSON, with the record that replays it ('gradcheck help json')")
 }
 
 // settings validates the flags; an error names the flag.
@@ -67,13 +87,13 @@ func (c *checkFlags) settings() (*numgrad.CheckSettings, error) {
 }
 
 func runCheck(e *env, args []string) error {
-	fs := newFlags(e, "check", "--model M --data D [--claimed G [--claimed-precision float64|float32]] [--method central|richardson|complex|dual|fast] [--projections k] [--seed S] [--step c] [--strict] [--device cpu|gpu] [--json]")
+	fs := newFlags(e, "check")
 	var in inputs
 	var cf checkFlags
 	in.register(fs)
 	cf.register(fs)
 	claimedPath := registerClaimed(fs)
-	device := fs.String("device", "cpu", "check the gradient computed on `cpu` or gpu (GPU 0, float64, its cost differentiated numerically; without a GPU a note says why and the CPU computes)")
+	device := fs.String("device", "cpu", "the `DEVICE` that computes the gradient checked, cpu or gpu (GPU 0, in float64, as a claim about the model file's cost; without a GPU a note on stderr says why and the CPU computes)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}

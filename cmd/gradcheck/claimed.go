@@ -14,7 +14,7 @@ import (
 
 // registerClaimed adds `check`'s --claimed flag to fs.
 func registerClaimed(fs *flag.FlagSet) *string {
-	return fs.String("claimed", "", "check the loss and gradient in file `G` (- for standard input), computed elsewhere, instead of the model's own; G is in the layout 'gradcheck grad' prints (see the README)")
+	return fs.String("claimed", "", "check the loss and gradient in file `G` (- for standard input), computed elsewhere, instead of the model's own; G is in the layout 'gradcheck grad' prints ('gradcheck help claimed')")
 }
 
 // checkClaimedFile runs `gradcheck check --claimed G`: it reads the claim

@@ -15,6 +15,7 @@ import (
 	"github.com/gradcheck/gradcheck/claimed"
 	"github.com/gradcheck/gradcheck/claimed/claimedtest"
 	"github.com/gradcheck/gradcheck/netio"
+	"github.com/gradcheck/gradcheck/numgrad"
 )
 
 // buildGradcheck returns the command built once for the package's tests
@@ -194,23 +195,12 @@ func TestCheckClaimedJSON(t *testing.T) {
 		if code != 1 {
 			t.Fatalf("%s: exit %d: %s", p.Kind, code, errs)
 		}
-		var r struct {
-			OK   bool `json:"ok"`
-			Loss struct {
-				Status string `json:"status"`
-			} `json:"loss"`
-			Gradient struct {
-				Located struct {
-					Layer int    `json:"layer"`
-					Group string `json:"group"`
-				} `json:"located"`
-			} `json:"gradient"`
-		}
+		var r numgrad.ReportJSON
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("%s: %v:\n%s", p.Kind, err, out)
 		}
-		if r.OK || r.Loss.Status != "pass" || r.Gradient.Located.Layer != *p.Layer || r.Gradient.Located.Group != *p.Group {
-			t.Errorf("%s: ok %v, loss %q, located layer %d %s; want layer %d %s", p.Kind, r.OK, r.Loss.Status, r.Gradient.Located.Layer, r.Gradient.Located.Group, *p.Layer, *p.Group)
+		if r.OK || r.Loss == nil || r.Loss.Status != numgrad.Pass || r.Located == nil || r.Located.Layer != *p.Layer || r.Located.Group != *p.Group {
+			t.Errorf("%s: ok %v, loss %+v, located %+v; want layer %d %s", p.Kind, r.OK, r.Loss, r.Located, *p.Layer, *p.Group)
 		}
 	}
 }

@@ -44,7 +44,7 @@ func TestDefaultRun(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	for _, want := range []string{"online", "batch", "minibatch (B = 16)", "iris", "gradient is correct"} {
+	for _, want := range []string{"online", "batch", "minibatch (B = 16)", "iris", "gradient is RIGHT", "Next, your own model"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

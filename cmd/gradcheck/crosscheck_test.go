@@ -244,40 +244,37 @@ func readCheck(args ...string) (*checkOutcome, error) {
 			Status string `json:"status"`
 			Note   string `json:"note"`
 		} `json:"loss"`
-		Hints    []string `json:"hints"`
-		Gradient struct {
-			Located *struct {
-				Layer int    `json:"layer"`
-				Group string `json:"group"`
-				Cause string `json:"cause"`
-			} `json:"located"`
-			Flags    []string `json:"flags"`
-			Causes   []string `json:"causes"`
-			Failures []string `json:"failures"`
-			Hints    []string `json:"hints"`
-			Groups   []struct {
-				Layer  int    `json:"layer"`
-				Group  string `json:"group"`
-				Failed int    `json:"failed"`
-				Cause  string `json:"cause"`
-			} `json:"groups"`
-			Components []struct {
-				Index     int    `json:"index"`
-				Status    string `json:"status"`
-				Analytic  jnum   `json:"claimed"`
-				Numerical jnum   `json:"estimate"`
-				Tol       jnum   `json:"tol"`
-				Floor     *jnum  `json:"floor"`
-				Note      string `json:"note"`
-			} `json:"components"`
-		} `json:"gradient"`
+		Hints   []string `json:"hints"`
+		Located *struct {
+			Layer int    `json:"layer"`
+			Group string `json:"group"`
+			Cause string `json:"cause"`
+		} `json:"located"`
+		Flags    []string `json:"flags"`
+		Causes   []string `json:"causes"`
+		Failures []string `json:"failures"`
+		Groups   []struct {
+			Layer  int    `json:"layer"`
+			Group  string `json:"group"`
+			Failed int    `json:"failed"`
+			Cause  string `json:"cause"`
+		} `json:"groups"`
+		Components []struct {
+			Index     int    `json:"index"`
+			Status    string `json:"status"`
+			Analytic  jnum   `json:"claimed"`
+			Numerical jnum   `json:"estimate"`
+			Tol       jnum   `json:"tol"`
+			Floor     *jnum  `json:"floor"`
+			Note      string `json:"note"`
+		} `json:"components"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		return o, fmt.Errorf("the report is not the JSON expected: %v", err)
 	}
 	o.OK, o.LossVerdict = r.OK, r.Loss.Status
-	g := r.Gradient
-	causes := slices.Concat([]string{r.Loss.Note}, r.Hints, g.Hints, g.Flags, g.Causes, g.Failures)
+	g := &r // one object: the claim's loss and hints beside the gradient's fields (version 3)
+	causes := slices.Concat([]string{r.Loss.Note}, r.Hints, g.Flags, g.Causes, g.Failures)
 	if g.Located != nil {
 		o.Located = &groupKey{g.Located.Layer, g.Located.Group}
 		causes = append(causes, g.Located.Cause)

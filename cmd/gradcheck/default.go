@@ -9,7 +9,13 @@ import (
 )
 
 func init() {
-	register(&command{name: "default", summary: "the main job on built-in data (what no arguments run)", run: runDefault})
+	register(&command{name: "default", summary: "the main job on built-in data (what no arguments run)",
+		usage: "[--epochs N]",
+		about: `Trains a [2,3,3,1] network on the textbook example and a [4,8,3] network on
+Fisher's iris in each batch mode (online, full batch, mini-batch), checks
+the gradient of each per layer, and says what to run next on your own model.
+`,
+		run: runDefault})
 }
 
 // demo is one built-in problem of the default job.
@@ -39,8 +45,8 @@ func demos() []demo {
 }
 
 func runDefault(e *env, args []string) error {
-	fs := newFlags(e, "", "")
-	epochs := fs.Int("epochs", 5, "epochs per batch mode")
+	fs := newFlags(e, "default")
+	epochs := fs.Int("epochs", 5, "train `N` epochs in each batch mode")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -82,9 +88,23 @@ func runDefault(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "\nVerdict: the backpropagation gradient is WRONG (see the rows marked FAIL).")
 		return errCheckFailed
 	}
-	fmt.Fprintln(e.stdout, "\nVerdict: the backpropagation gradient is correct.")
+	fmt.Fprintln(e.stdout, "\nVerdict: the backpropagation gradient is RIGHT.")
+	fmt.Fprint(e.stdout, "\n"+nextSteps)
 	return nil
 }
+
+// nextSteps ends the default run: what a user runs next on a model of
+// their own. The README shows it word for word (TestReadmeHelp).
+const nextSteps = `Next, your own model:
+- In go test: implement backprop.Model (five methods), then
+      r, err := numgrad.CheckModel(model, backprop.All(data), nil) // r.OK(), r.String()
+  https://github.com/gradcheck/gradcheck#using-it-in-your-tests
+- A gradient from PyTorch or other code: write it with the script that
+  'gradcheck help claimed' prints, then
+      gradcheck check --model M --data D --claimed G.json
+- A network in a model file: 'gradcheck help model', 'gradcheck help dataset', then
+      gradcheck check --model M --data D
+`
 
 func actNames(a []backprop.Activation) string {
 	s := make([]string, len(a))

@@ -14,7 +14,7 @@ import (
 
 // deviceFlag registers --device on fs and returns its value.
 func deviceFlag(fs *flag.FlagSet) *string {
-	return fs.String("device", "cpu", "compute on `cpu` or gpu (GPU 0, float64; without a GPU a note says why and the CPU computes)")
+	return fs.String("device", "cpu", "the `DEVICE` that computes, cpu or gpu (GPU 0, in float64; without a GPU a note on stderr says why and the CPU computes)")
 }
 
 // parseDevice reports whether device, the value of --device, names the GPU:

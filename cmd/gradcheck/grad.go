@@ -9,11 +9,20 @@ import (
 )
 
 func init() {
-	register(&command{name: "grad", summary: "print the analytic gradient of the mean cost over a dataset, as JSON", run: runGrad})
+	register(&command{name: "grad", summary: "print a model's loss and gradient on a dataset, as JSON",
+		usage: "--model M --data D",
+		about: `Prints the cost C of the model file M on the dataset D (the mean over D's
+samples) and its gradient by backpropagation, as JSON, in the layout that
+'check --claimed' reads:
+
+  {"loss": C, "layers": [{"weights": [[…], …], "biases": […]}, …]}
+`,
+		seeAlso: []string{"model", "dataset", "claimed"},
+		run:     runGrad})
 }
 
 func runGrad(e *env, args []string) error {
-	fs := newFlags(e, "grad", "--model M --data D")
+	fs := newFlags(e, "grad")
 	var in inputs
 	in.register(fs)
 	if err := parse(e, fs, args); err != nil {

@@ -18,8 +18,8 @@ type inputs struct {
 }
 
 func (in *inputs) register(fs *flag.FlagSet) {
-	fs.StringVar(&in.model, "model", "", "model file `M` (JSON; see 'gradcheck help')")
-	fs.StringVar(&in.data, "data", "", "dataset file `D` (CSV: inputs, then targets)")
+	fs.StringVar(&in.model, "model", "", "model file `M` (JSON: 'gradcheck help model')")
+	fs.StringVar(&in.data, "data", "", "dataset file `D` (CSV, inputs then targets: 'gradcheck help dataset')")
 }
 
 // loaded is what load read: the network, whether its file held weights,
@@ -169,7 +169,7 @@ type trainFlags struct {
 }
 
 func (t *trainFlags) register(fs *flag.FlagSet, epochs int) {
-	fs.StringVar(&t.mode, "mode", "minibatch", "batch mode: online, batch or minibatch")
+	fs.StringVar(&t.mode, "mode", "minibatch", "batch `MODE`: online, batch or minibatch")
 	fs.IntVar(&t.batch, "batch", backprop.DefaultBatchSize, "mini-batch size `B`")
 	fs.IntVar(&t.epochs, "epochs", epochs, "number of epochs `N`")
 	fs.Float64Var(&t.lr, "lr", backprop.DefaultLearningRate, "learning rate `η` > 0")

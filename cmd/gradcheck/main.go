@@ -2,10 +2,14 @@
 //
 // With no arguments it runs the main job on built-in data: it trains a small
 // network in each batch mode and checks its backpropagation gradient against
-// finite differences. `gradcheck help` lists the subcommands.
+// finite differences. `gradcheck help` lists the subcommands and the help
+// topics (see help.go).
 //
-// Exit codes: 0 success, 1 a check failed, 2 bad input (flags, files, data,
-// a job too large for the memory available, output that cannot be written).
+// Exit codes: 0 success (a check RIGHT, or RIGHT where decided with some
+// components undecided), 1 a check failed (a component WRONG, or one
+// undecided under --strict), 2 bad input (flags, files, data, a job too
+// large for the memory available, output that cannot be written), 3 an
+// internal error.
 package main
 
 import (
@@ -17,7 +21,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,7 +34,13 @@ import (
 // itself in init.
 type command struct {
 	name    string
-	summary string
+	summary string // one line in the list of `gradcheck help`
+	// usage is the synopsis after "gradcheck NAME", about what the command
+	// does (lines of at most 80 characters, ending in a newline), and seeAlso
+	// the help topics its help points to: `gradcheck help NAME` prints
+	// them with the flags.
+	usage, about string
+	seeAlso      []string
 	// run parses args and does the work; its error decides the exit code
 	// (see exitCode).
 	run func(e *env, args []string) error
@@ -99,7 +108,11 @@ func run(e *env, args []string) (code int) {
 		}
 	}()
 	name := "default"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) > 0 && isHelpFlag(args[0]):
+		// gradcheck -h: the overview, not the flags of the main job.
+		name, args = "help", nil
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
 		name, args = args[0], args[1:]
 	}
 	c, ok := commands[name]
@@ -169,33 +182,41 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// newFlags returns a flag set for a subcommand that never exits.
-func newFlags(e *env, name, usage string) *flag.FlagSet {
+// newFlags returns the flag set of the command called name, which never
+// exits; its usage is the command's help (see writeCommandHelp).
+func newFlags(e *env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: gradcheck %s %s\n", name, usage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeCommandHelp(fs.Output(), commands[name], fs) }
 	return fs
 }
 
-// parse parses args, refusing positional arguments. Errors come back to be
-// printed as one line by run; -h prints the usage on stderr.
+// parse parses args, refusing positional arguments. Help asked for (-h,
+// --help) is printed on stdout and returns flag.ErrHelp (exit 0); a mistake
+// comes back as an error, printed by run as one line on stderr (exit 2)
+// that says where the command's help is.
 func parse(e *env, fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(e.stderr)
+		fs.SetOutput(e.stdout)
 		fs.Usage()
 		return err
 	}
 	if err != nil {
-		return errors.New(shortenArgs(err.Error(), args))
+		return fmt.Errorf("%s (%s)", shortenArgs(err.Error(), args), helpHint(fs.Name()))
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %s", netio.Quote(fs.Arg(0)))
+		return fmt.Errorf("unexpected argument %s (%s)", netio.Quote(fs.Arg(0)), helpHint(fs.Name()))
 	}
 	return nil
+}
+
+// helpHint names the help of the command called name.
+func helpHint(name string) string {
+	if name == "default" {
+		return "see 'gradcheck help'"
+	}
+	return "see 'gradcheck help " + name + "'"
 }
 
 // shortenArgs replaces in the flag package's message msg every long
@@ -215,22 +236,4 @@ func shortenArgs(msg string, args []string) string {
 		}
 	}
 	return msg
-}
-
-func init() {
-	register(&command{name: "help", summary: "list the commands", run: func(e *env, _ []string) error {
-		fmt.Fprintln(e.stdout, "usage: gradcheck [command] [flags]\n\nWith no command, trains a network on built-in data in each batch mode and checks its gradient.\n\nCommands:")
-		names := make([]string, 0, len(commands))
-		for n := range commands {
-			if n != "default" {
-				names = append(names, n)
-			}
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Fprintf(e.stdout, "  %-9s %s\n", n, commands[n].summary)
-		}
-		fmt.Fprintln(e.stdout, "\nRun 'gradcheck COMMAND -h' for a command's flags. Exit codes: 0 ok, 1 check failed, 2 bad input.")
-		return nil
-	}})
 }

@@ -15,11 +15,20 @@ import (
 )
 
 func init() {
-	register(&command{name: "report", summary: "measure what the chain rule saves over per-weight methods; write a report", run: runReport})
+	register(&command{name: "report", summary: "time backprop against per-weight methods; write a report with plots",
+		usage: "[--out DIR] [--quick] [--max-seconds N]",
+		about: `Times backprop against per-weight finite differences (forward and central),
+forward-mode dual numbers and path enumeration, over sweeps of widths, depths
+and batch sizes (and the GPU's backprop where a GPU is found); counts their
+multiply-adds, fits their growth and writes report.md, results.csv,
+results.json and the plots (SVG and PNG) into DIR. About a minute on two
+cores; --quick takes seconds. reports/example in the repository is one.
+`,
+		run: runReport})
 }
 
 func runReport(e *env, args []string) (err error) {
-	fs := newFlags(e, "report", "[--out DIR] [--quick] [--max-seconds N]")
+	fs := newFlags(e, "report")
 	out := fs.String("out", "report", "write report.md, results.csv, results.json and the plots into `DIR`")
 	quick := fs.Bool("quick", false, "run the small sweep (seconds, for CI) instead of the default (about a minute)")
 	maxSec := fs.Float64("max-seconds", 0, "time budget of one gradient of one method at one size, in CPU seconds `N` (default 6, or 0.5 with --quick); larger sizes are reported over budget with their extrapolated time")

@@ -10,18 +10,16 @@ import (
 // unchanged in testdata/repro: exact cases where the verdict was once
 // wrong. Each test states the right verdict.
 
-// reproReport is what the tests read of `check --claimed --json` (claimed's
-// report) or `check --json` (numgrad's).
+// reproReport is what the tests read of `check --json`, with --claimed or
+// without (one schema).
 type reproReport struct {
-	OK       bool `json:"ok"`
-	Gradient struct {
-		Undecided  int `json:"undecided"`
-		Components []struct {
-			Index  int    `json:"index"`
-			Status string `json:"status"`
-			Floor  any    `json:"floor"`
-		} `json:"components"`
-	} `json:"gradient"`
+	OK         bool `json:"ok"`
+	Undecided  int  `json:"undecided"`
+	Components []struct {
+		Index  int    `json:"index"`
+		Status string `json:"status"`
+		Floor  any    `json:"floor"`
+	} `json:"components"`
 }
 
 func reproCheck(t *testing.T, dir string, args ...string) (reproReport, int) {
@@ -56,8 +54,8 @@ func TestReproNearKinkFalseFailure(t *testing.T) {
 		if code != 0 || !r.OK {
 			t.Errorf("%s: exit %d, a right gradient is called wrong", dir, code)
 		}
-		if n := len(r.Gradient.Components); r.Gradient.Undecided*100 > n {
-			t.Errorf("%s: %d of %d components undecided, over 1 %%", dir, r.Gradient.Undecided, n)
+		if n := len(r.Components); r.Undecided*100 > n {
+			t.Errorf("%s: %d of %d components undecided, over 1 %%", dir, r.Undecided, n)
 		}
 	}
 }
@@ -82,7 +80,7 @@ func TestReproNearKinkFalsePass(t *testing.T) {
 			continue
 		}
 		failed := map[int]bool{}
-		for _, c := range r.Gradient.Components {
+		for _, c := range r.Components {
 			if c.Status == "FAIL" {
 				failed[c.Index] = true
 			}

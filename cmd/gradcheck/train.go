@@ -12,7 +12,17 @@ import (
 )
 
 func init() {
-	register(&command{name: "train", summary: "train a model file on a dataset and print the cost per epoch", run: runTrain})
+	register(&command{name: "train", summary: "train a model file on a dataset; print the cost per epoch",
+		usage: "--model M --data D [--mode online|batch|minibatch] [flags]",
+		about: `Trains the model file M on the dataset D by gradient descent, w ← w − η·∂C/∂w,
+in one of three batch modes: online (one sample per update), batch (every
+sample in one update) or minibatch (--batch B samples per update; the last
+partial batch is averaged over its own size). The order is shuffled every
+epoch from --seed. Prints the cost C on D before training and after each
+epoch (the last 10,000 epochs); --save writes the trained model file.
+`,
+		seeAlso: []string{"model", "dataset"},
+		run:     runTrain})
 }
 
 // keepCosts is the number of epochs whose cost train keeps and prints: the
@@ -21,7 +31,7 @@ func init() {
 const keepCosts = 10000
 
 func runTrain(e *env, args []string) error {
-	fs := newFlags(e, "train", "--model M --data D [--mode online|batch|minibatch] [--batch 16] [--epochs N] [--lr η] [--seed S] [--device cpu|gpu] [--save OUT] [--json]")
+	fs := newFlags(e, "train")
 	var in inputs
 	var tf trainFlags
 	in.register(fs)

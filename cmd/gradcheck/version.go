@@ -10,11 +10,18 @@ import (
 )
 
 func init() {
-	register(&command{name: "version", summary: "print the version, the Go toolchain, the matrix-product library and the GPU found", run: runVersion})
+	register(&command{name: "version", summary: "print the version, Go, the library of the matrix products, the GPU",
+		usage: "",
+		about: `Prints the version and the commit it was built from, the Go toolchain, the
+library that computes the matrix products (OpenBLAS, loaded at run time
+where it is installed, or gonum's pure Go; GRADCHECK_BLAS=go forces pure Go,
+GRADCHECK_BLAS=FILE names the library) and the CUDA devices found.
+`,
+		run: runVersion})
 }
 
 func runVersion(e *env, args []string) error {
-	fs := newFlags(e, "version", "")
+	fs := newFlags(e, "version")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}

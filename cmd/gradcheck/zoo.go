@@ -11,10 +11,22 @@ import (
 )
 
 func init() {
-	register(&command{name: "zoo", summary: "run the gradient checker on the bug zoo: which mutants it catches, by which method, and where", run: runZoo})
+	register(&command{name: "zoo", summary: "run the checker and the property suites on mutants with known bugs",
+		usage: "",
+		about: `Runs the gradient checker, with each method, on backward-pass mutants (each
+backprop with one known mistake, package numgrad/zoo) and prints which it
+catches and the layer where it locates the error beside the layer of the
+bug; then runs the trainer properties on update-rule mutants (trainers with
+one mistake, package properties/zoo) and prints the properties that kill
+each. Exit 1 if a mutant is missed or located wrong.
+`,
+		run: runZoo})
 	zooSections = append(zooSections, zooSection{
-		title: "backward-pass mutants (numgrad/zoo) on their seeded data; default check: central differences",
-		run:   gradientMutants,
+		title:    "backward-pass mutants (numgrad/zoo) on their seeded data; default check: central differences",
+		verdict:  "default check",
+		caughtBy: "caught by",
+		locates:  true,
+		run:      gradientMutants,
 	})
 }
 
@@ -28,7 +40,14 @@ func init() {
 // Sections run in the order they were added.
 type zooSection struct {
 	title string
-	run   func() ([]zooRow, error)
+	// verdict and caughtBy head the columns of whether the section's check
+	// caught each mutant and of what caught it (methods, properties);
+	// locates says whether the section's rows say where the
+	// check located the error and where the bug is (a table without
+	// locations has no such columns).
+	verdict, caughtBy string
+	locates           bool
+	run               func() ([]zooRow, error)
 }
 
 // zooRow is one mutant's line: whether the section's default check caught
@@ -89,7 +108,7 @@ func gradientMutants() ([]zooRow, error) {
 }
 
 func runZoo(e *env, args []string) error {
-	fs := newFlags(e, "zoo", "")
+	fs := newFlags(e, "zoo")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -101,7 +120,11 @@ func runZoo(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s\n", sec.title)
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  mutant\tdefault check\tcaught by\tlocated\texpected\t")
+		head := "  mutant\t" + sec.verdict + "\t" + sec.caughtBy
+		if sec.locates {
+			head += "\tlocated\texpected"
+		}
+		fmt.Fprintln(tw, head)
 		caught, right := 0, 0
 		for _, r := range rows {
 			verdict := "MISSED"
@@ -118,14 +141,14 @@ func runZoo(e *env, args []string) error {
 			if methods == "" {
 				methods = "-"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", r.name, verdict, methods, loc, r.expected)
+			line := fmt.Sprintf("  %s\t%s\t%s", r.name, verdict, methods)
+			if sec.locates {
+				line += fmt.Sprintf("\t%s\t%s", loc, r.expected)
+			}
+			fmt.Fprintln(tw, line)
 		}
 		tw.Flush()
-		located := false
-		for _, r := range rows {
-			located = located || r.expected != ""
-		}
-		if located {
+		if sec.locates {
 			fmt.Fprintf(e.stdout, "  %d of %d caught by the default check, %d located where the bug is\n\n", caught, len(rows), right)
 		} else {
 			fmt.Fprintf(e.stdout, "  %d of %d caught\n\n", caught, len(rows))

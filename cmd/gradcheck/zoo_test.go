@@ -27,6 +27,17 @@ func TestZooCommand(t *testing.T) {
 	if !strings.Contains(out, "12 of 12 caught") && len(ms) == 12 {
 		t.Errorf("no summary:\n%s", out)
 	}
+	// The update-rule mutants have no location: their table has no
+	// located and expected columns to leave empty.
+	_, update, _ := strings.Cut(out, "update-rule mutants")
+	if head := strings.Split(update, "\n")[1]; !strings.Contains(head, "killed by") || strings.Contains(head, "located") || strings.Contains(head, "expected") {
+		t.Errorf("the update-rule table's header %q", head)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("a line ends in spaces: %q", l)
+		}
+	}
 }
 
 // TestZooSectionsHook: a section added by another file runs and its

@@ -6,8 +6,10 @@ import (
 
 func init() {
 	zooSections = append(zooSections, zooSection{
-		title: "update-rule mutants (properties/zoo): trainers with one mistake, against the trainer properties",
-		run:   updateMutants,
+		title:    "update-rule mutants (properties/zoo): trainers with one mistake, against the trainer properties",
+		verdict:  "trainer properties",
+		caughtBy: "killed by",
+		run:      updateMutants,
 	})
 }
 
