@@ -42,6 +42,11 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 			}
 		}
 		p("fast check: %d of %d random projections agree, %d undecided (tolerance up to %.2g); an error e with ‖De‖₂ ≥ %.2g escapes them with probability ≤ 1e-6", ok, f.K, und, f.Tol, f.Detects(1e-6))
+		for m, pr := range f.Projections {
+			if pr.Note != "" {
+				p("projection %d: %v, %s", m, pr.Status, pr.Note)
+			}
+		}
 		if len(r.Components) > 0 {
 			p("the projections did not all agree: full check by central differences to decide and locate")
 		}
@@ -415,6 +420,7 @@ type (
 		Score    JSONFloat `json:"score"`
 		Step     JSONFloat `json:"step"`
 		Status   Status    `json:"status"`
+		Note     string    `json:"note,omitempty"`
 	}
 
 	// FastJSON is the fast check ([Fast]): k projections at the step,
@@ -505,7 +511,7 @@ func (r *Report) JSON() *ReportJSON {
 		fw := &FastJSON{K: f.K, Step: JSONFloat(f.Step), Tol: JSONFloat(f.Tol), Detects: JSONFloat(f.Detects(1e-6)), Status: f.Status()}
 		for _, p := range f.Projections {
 			fw.Projections = append(fw.Projections, ProjectionJSON{Claimed: JSONFloat(p.Claimed), Estimate: JSONFloat(p.Estimate), Bound: JSONFloat(p.Bound),
-				Tol: JSONFloat(p.Tol), Score: JSONFloat(p.Score), Step: JSONFloat(p.Step), Status: p.Status})
+				Tol: JSONFloat(p.Tol), Score: JSONFloat(p.Score), Step: JSONFloat(p.Step), Status: p.Status, Note: p.Note})
 		}
 		w.Fast = fw
 	}

@@ -46,4 +46,3 @@ func TestSoundnessTinyWeights2(t *testing.T) {
 		t.Errorf("a right gradient is WRONG:\n%s", r)
 	}
 }
-
