@@ -237,17 +237,20 @@ func (c *checker) kinkLevel(sw *Sweep) (int, bool) {
 	// decide: below them the noise hides a jump of the slope as well as
 	// the shrinking of a smooth f's gap, so a kink they show lies within
 	// the check's resolution of x.
-	// A smaller step whose gap fell into a noise well below that jump shows
-	// the jump gone: the kink lies between the two steps, not at x.
+	// A smaller step whose gap, with its noise, fell well below that jump
+	// shows the jump gone: the kink lies between the two steps, not at x.
+	// A step below the triple whose gap only stands above the noise by
+	// chance (the smallest step's, at twice its noise) is not a triple of
+	// its own, and the search goes on to larger steps.
 	for j := n - 1; j >= 2; j-- {
 		if !finite(gap(j)) || !above(j) {
 			continue
 		}
 		if !above(j-1) || !above(j-2) || !finite(gap(j-1)) || !finite(gap(j-2)) || gap(j) < gap(j-2)/4 {
-			return 0, false
+			continue
 		}
 		for k := j + 1; k < n; k++ {
-			if !above(k) && 2*oneSidedRound(c.sig(sw.fmag[k]), sw.Steps[k]) < gap(j)/4 {
+			if gap(k)+2*oneSidedRound(c.sig(sw.fmag[k]), sw.Steps[k]) < gap(j)/4 {
 				return 0, false
 			}
 		}

@@ -46,3 +46,22 @@ func TestSoundnessTinyWeights2(t *testing.T) {
 		t.Errorf("a right gradient is WRONG:\n%s", r)
 	}
 }
+// false WRONG (no failed component): tiny-weights/1e-05 leaky-relu-relu-identity, all layers, biases 0 #289, fast, no pieces
+func TestSoundnessTinyWeights289(t *testing.T) {
+	net := backprop.MustNew(backprop.Config{Sizes: []int{3, 1, 8, 1}, Activations: []backprop.Activation{backprop.LeakyReLU, backprop.ReLU, backprop.Identity}, Loss: backprop.SquaredError})
+	net.SetParams([]float64{9.055907237390252e-06, -1.7039128475473784e-05, -1.1894521448577766e-05, 0, -1.5079894626422789e-05, 4.675706235733879e-06, -5.213931002469617e-06, 7.002929738270392e-07, -1.2815520252448144e-05, 5.643184689955114e-06, 5.717979754752168e-06, -1.4778836343117087e-05, 0, 0, 0, 0, 0, 0, 0, 0, 3.580069900306538e-06, 1.8508894489633065e-05, -3.048212713446797e-08, -8.0096012694991e-06, 2.04951481929103e-05, 5.695762083040881e-06, -1.4518435626991256e-06, -5.94431104488028e-06, 0})
+	b := backprop.Batch{Data: &backprop.Dataset{N: 6, In: 3, Out: 1, X: []float64{0.4249705067404649, -1.4027683956289032, -0.13920471218522823, 0.5148059427332041, 0.03388024791456101, 0.17389703750320962, -2.404546259745411, 0.599220498392145, 0.8924888779722322, 0.2260399035031032, 0.32628463010046144, -1.2690875750786623, -0.1397876095068451, 0.48938539633246125, 0.4958009399853018, 0.5127251018455027, 0.275400128269071, 0.6749917921397948}, Y: []float64{-0.7151245848427715, 1.1607709853028383, 0.5627337408456867, 1.78006162622954, 1.594275453272174, -0.23276130741492454}}, Rows: []int{5, 0, 1, 2}}
+	m := soundness.NewModel(soundness.KindNetwork, net, soundness.RowMajor)
+	p, err := numgrad.ModelProblem(m, b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Piece, p.Ambiguous, p.Stencil = nil, nil, nil // without piece information
+	r, err := numgrad.CheckProblem(p, &numgrad.CheckSettings{Method: numgrad.MethodFast, Sweeps: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() { // got WRONG: [] fast FAIL
+		t.Errorf("a right gradient is WRONG:\n%s", r)
+	}
+}
