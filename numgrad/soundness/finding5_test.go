@@ -46,6 +46,7 @@ func TestSoundnessTinyWeights2(t *testing.T) {
 		t.Errorf("a right gradient is WRONG:\n%s", r)
 	}
 }
+
 // false WRONG (no failed component): tiny-weights/1e-05 leaky-relu-relu-identity, all layers, biases 0 #289, fast, no pieces
 func TestSoundnessTinyWeights289(t *testing.T) {
 	net := backprop.MustNew(backprop.Config{Sizes: []int{3, 1, 8, 1}, Activations: []backprop.Activation{backprop.LeakyReLU, backprop.ReLU, backprop.Identity}, Loss: backprop.SquaredError})
