@@ -291,6 +291,7 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 				return nil, err
 			}
 		}
+		c.projectionsAtKinks(r.Fast)
 		if err := c.evidence(r); err != nil {
 			return nil, err
 		}

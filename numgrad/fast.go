@@ -33,7 +33,9 @@ import (
 // u cancels in gap(2) − 4·gap(1)): the failure stands only where the
 // sweep levels off away from the claim; where it converges to the claim
 // the projection passes, and it is Undecided where the sweep finds a kink
-// or no bound that decides. If every one passes, the
+// or no bound that decides; without pieces, a failure also turns
+// Undecided where the full check then finds x on a kink (see
+// projectionsAtKinks). If every one passes, the
 // report is RIGHT without a per-component check. If one fails, the
 // gradient is wrong along that direction — the report is WRONG even where
 // no single component can be resolved — and the full central check runs to
@@ -363,3 +365,37 @@ func (c *checker) settleProjection(p *Projection, sw *Sweep, al allowance) {
 		undecided(fmt.Sprintf("the step sweep along it agrees at h = %.2g only within a bound, %.2g, that does not resolve the claim", sw.Steps[sw.Best], b))
 	}
 }
+
+// projectionsAtKinks makes Undecided the failed projections of a problem
+// without pieces where the full check found x on a kink (a Kink component):
+// a projection's disagreement is evidence only where no kink lies within
+// the check's resolution of x along it, which without pieces nothing along
+// a random direction tells. Kinks close to x whose slope changes cancel
+// along u (one unit turning on at t = +1e-12, another off at t = −1e-12)
+// leave its one-sided gaps smooth while its central differences average
+// the pieces beyond them: the sweep along u levels off away from a claim
+// that is the derivative of x's own piece (soundness finding 5, tiny
+// weights). The components, swept one by one, decide instead.
+func (c *checker) projectionsAtKinks(f *Fast) {
+	if f == nil || c.pieces {
+		return
+	}
+	kink := false
+	for _, comp := range c.comps {
+		kink = kink || comp.Status == Kink
+	}
+	if !kink {
+		return
+	}
+	for m := range f.Projections {
+		if p := &f.Projections[m]; p.Status == Fail {
+			p.Status = Undecided
+			why := "x lies on kinks that the component sweeps found, which a random direction may cross without a trace in its one-sided differences"
+			if p.Note != "" {
+				why = p.Note + "; but " + why
+			}
+			p.Note = why
+		}
+	}
+}
+
