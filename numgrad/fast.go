@@ -398,4 +398,3 @@ func (c *checker) projectionsAtKinks(f *Fast) {
 		}
 	}
 }
-

@@ -66,6 +66,7 @@ func TestSoundnessTinyWeights289(t *testing.T) {
 		t.Errorf("a right gradient is WRONG:\n%s", r)
 	}
 }
+
 // false WRONG (no failed component): tiny-weights/1e-06 leaky-relu-leaky-relu-identity, all layers, biases 0 #137, fast, no pieces
 func TestSoundnessTinyWeights137(t *testing.T) {
 	net := backprop.MustNew(backprop.Config{Sizes: []int{4, 7, 7, 3}, Activations: []backprop.Activation{backprop.LeakyReLU, backprop.LeakyReLU, backprop.Identity}, Loss: backprop.SquaredError})
