@@ -11,12 +11,13 @@ import (
 // The step sweep: relative steps c_j = 2^{−4−2j}, j = 0, …, 12 (6e-2 down to
 // 4e-9), each a quarter of the one before, so that the truncation error of
 // a central difference falls 16-fold per level while its rounding error
-// grows 4-fold; and up to sweepExtra more where a kink lies just above the
-// smallest step (see sweep).
+// grows 4-fold; and up to sweepExtra more where, with the pieces known, a
+// kink lies just above the smallest step or both of its sides still cross
+// one (see extend).
 const (
 	sweepFirst  = 1.0 / 16
 	sweepLevels = 13
-	sweepExtra  = 4
+	sweepExtra  = 16
 )
 
 // SweepVerdict is what a step sweep shows about one component.
@@ -97,7 +98,8 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	// clear of a kink on one side (the kink lies just above it there), it
 	// goes on by up to sweepExtra steps, so that a pair of steps below the
 	// kink measures the truncation error of a steep f rather than assuming
-	// it is small.
+	// it is small; and so it does where both sides still cross (see
+	// extend).
 	for lvl := 0; lvl < sweepLevels+sweepExtra; lvl++ {
 		if len(sw.Steps) >= sweepLevels && !sw.extend() {
 			break
@@ -133,10 +135,15 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 
 // extend reports whether the sweep should take one more, smaller step: on
 // some side its smallest step stays on x's piece and the one before does
-// not.
+// not (one more gives a pair of steps on x's piece), or neither side's
+// smallest step stays on it. Where the kinks lie closer to x than the
+// ladder's smallest step (weights of 1e-11, whose pre-activations are
+// 1e-22 from their kinks) only smaller steps reach x's own piece; their
+// rounding is larger, and what they cannot resolve stays Undecided.
 func (sw *Sweep) extend() bool {
 	n := len(sw.Steps)
-	return !sw.crossL[n-1] && sw.crossL[n-2] || !sw.crossR[n-1] && sw.crossR[n-2]
+	onto := !sw.crossL[n-1] && sw.crossL[n-2] || !sw.crossR[n-1] && sw.crossR[n-2]
+	return onto || sw.crossL[n-1] && sw.crossR[n-1]
 }
 
 // r returns the rounding bound of level j's central difference.

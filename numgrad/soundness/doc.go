@@ -50,8 +50,11 @@
 // ReLU and smooth), saturated (tanh and sigmoid at |z| 20 … 700),
 // confident-softmax (one logit 20 … 40 above the rest, one-hot and soft
 // targets), hand-written (three MLPs of this package, [Hand], that are
-// not backprop.Network and declare nothing, in their own layouts and
-// summation order, under the other categories' conditions; the same
+// not backprop.Network, in their own layouts and summation order, under
+// the other categories' conditions; they declare their complex and dual
+// extensions, one forward pass written over backprop.Scalar as the README
+// tells users to, and nothing else: no layout, no term scale, so their
+// extensions' rounding is unknown to the checker; the same
 // models with a numgrad.Signs recorder, [HandSigned], are their
 // pieces-yes column) and wrappers (a struct embedding *backprop.Network,
 // [Embedded], which declares everything; one holding it in a named
@@ -61,7 +64,8 @@
 // # Methods and pieces
 //
 // Every case runs central, Richardson and fast; complex and dual where
-// the model declares the extensions (a network and its embedding). The
+// the model declares the extensions (a network, its embedding and the
+// hand-written models). The
 // pieces-yes column is the problem as the model declares it (through
 // CheckModel or CheckClaimed); pieces-no strips Piece and Ambiguous (and, for a kinky
 // network, the fast stencil) from numgrad.ModelProblem's problem and runs

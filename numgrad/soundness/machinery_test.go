@@ -4,6 +4,8 @@ import (
 	"math"
 	"reflect"
 	"testing"
+
+	"github.com/gradcheck/gradcheck/backprop"
 )
 
 // The suite's own machinery: what its verdicts rest on.
@@ -131,4 +133,54 @@ func categoryNamed(name string) *Category {
 		}
 	}
 	panic(name)
+}
+
+// TestHandCostIsCost: the hand models' one forward pass over
+// backprop.Scalar (their complex and dual extensions) computes Hand.Cost's
+// value bit for bit over backprop.Real, and its dual part is the hand
+// model's own gradient within rounding.
+func TestHandCostIsCost(t *testing.T) {
+	cat := categoryNamed("hand-written")
+	for j := range 24 {
+		c := cat.Case(MixSeed, j)
+		net, b := c.Network(), c.Batch()
+		h := NewHand(net, c.Layout)
+		want, err := h.Cost(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theta := h.ParamsTo(nil)
+		re := make([]backprop.Real, len(theta))
+		for i, v := range theta {
+			re[i] = backprop.Real(v)
+		}
+		got, err := handCost(h, re, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Float64bits(float64(got)) != math.Float64bits(want) {
+			t.Errorf("%s: handCost %v, Cost %v", c.Name(), got, want)
+		}
+		g := make([]float64, len(theta))
+		h.Gradient(g, b)
+		du := make([]backprop.Dual, len(theta))
+		for i, v := range theta {
+			du[i] = backprop.Dual{V: v}
+		}
+		scale := 0.0
+		for _, v := range g {
+			scale = math.Max(scale, math.Abs(v))
+		}
+		for i := range du {
+			du[i].D = 1
+			d, err := h.CostDual(du, b)
+			du[i].D = 0
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Sub[len(c.Sub)-8:] == "ordinary" && math.Abs(d.D-g[i]) > 1e-10*math.Max(scale, 1e-300) {
+				t.Errorf("%s: component %d: dual %v, Gradient %v", c.Name(), i, d.D, g[i])
+			}
+		}
+	}
 }

@@ -34,7 +34,7 @@ var Mix = []Category{
 	{Name: "confident-softmax", Full: 200, Short: 4, gen: genSoftmax,
 		doc: "cross-entropy with one logit 20 … 40 above the rest; targets one-hot on it, one-hot elsewhere, or soft"},
 	{Name: "hand-written", Full: 330, Short: 6, gen: genHand,
-		doc: "three hand-written MLPs (not backprop.Network, no declarations; their own layouts and summation order) under the conditions of the other categories; pieces-yes is the same model with a numgrad.Signs recorder"},
+		doc: "three hand-written MLPs (not backprop.Network; their own layouts and summation order; complex and dual extensions from one forward pass over backprop.Scalar, no other declaration) under the conditions of the other categories; pieces-yes is the same model with a numgrad.Signs recorder"},
 	{Name: "wrappers", Full: 220, Short: 6, gen: genWrapper,
 		doc: "a struct embedding *backprop.Network (declares everything) or holding it in a named field (declares nothing), smooth or relu-family, under the conditions of the other categories"},
 }

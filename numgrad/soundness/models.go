@@ -25,11 +25,16 @@ const (
 	// the five Model methods only: it declares nothing.
 	KindHidden
 	// KindHand is a hand-written MLP ([Hand]): its own forward and backward
-	// in plain loops, its own parameter layout, no declaration at all.
+	// in plain loops, its own parameter layout, and its forward pass
+	// written once more over backprop.Scalar, as the README tells a user
+	// to for an exact reference: it declares its complex and dual
+	// extensions (in its own order of evaluation) and nothing else — no
+	// layout, no pieces, no term scale, so the checker knows neither its
+	// arithmetic nor its extensions' rounding. (The model that declares
+	// nothing at all is KindHidden.)
 	KindHand
 	// KindHandSigned is the same model with a [numgrad.Signs] piece
-	// recorder exposed as its Piece method ([HandSigned]): the only
-	// declaration it makes.
+	// recorder exposed as its Piece method ([HandSigned]) besides.
 	KindHandSigned
 	numKinds
 )
@@ -91,8 +96,9 @@ func (l HandLayout) goName() string {
 // bias, so the two round differently), a backward pass by the chain rule,
 // activations Identity, ReLU, LeakyReLU and Tanh, squared error
 // Σ(a − y)² or softmax cross-entropy, the mean over the batch. It is not a
-// backprop.Network and declares nothing to the checker; it keeps a
-// numgrad.Signs of its kinks for [HandSigned], and for the suite's oracle.
+// backprop.Network; it declares its complex and dual extensions (handCost,
+// handext.go) and nothing else; it keeps a numgrad.Signs of its kinks for
+// [HandSigned], and for the suite's oracle.
 type Hand struct {
 	sizes  []int
 	acts   []backprop.Activation

@@ -29,7 +29,7 @@ func (v Variant) String() string {
 
 // Variants returns every variant that applies to the case: central,
 // Richardson and fast always, complex and dual where the model declares
-// the extensions; with and without pieces where the model declares them
+// the extensions (the network, its embedding, the hand-written models); with and without pieces where the model declares them
 // (a network and its embedding, stripped of them for "no"), or where a
 // signed variant exists (the hand-written models); without only for the
 // hidden wrapper, which declares nothing.
@@ -37,7 +37,7 @@ func (c *Case) Variants() []Variant {
 	ms := []numgrad.Method{numgrad.MethodCentral, numgrad.MethodRichardson, numgrad.MethodFast}
 	ps := []bool{true, false}
 	switch c.Kind {
-	case KindNetwork, KindEmbedded:
+	case KindNetwork, KindEmbedded, KindHand, KindHandSigned:
 		ms = append(ms, numgrad.MethodComplex, numgrad.MethodDual)
 	case KindHidden:
 		ps = []bool{false}
