@@ -30,11 +30,18 @@
 // OK is true, the report names them, and strict mode
 // ([CheckSettings.Strict], --strict) makes them fail. The bound of each
 // estimate assumes rounding noise within 5.7 standard deviations and at
-// most one kink within the steps on each side; the detection floors
-// measured over the soundness suite (numgrad/soundness, reports/soundness.md)
-// are of order 1e-10 of the gradient's scale for a dense network checked by
-// central differences, 1e-14 by the complex step, and √u of it for a model
-// that declares no term scale.
+// most one kink within the steps on each side. Each component states its
+// own floor. Measured over the soundness suite (numgrad/soundness,
+// `make soundness`, reports/soundness.md: 2,550 random correct networks and
+// models, each also with one component planted wrong by 1e-2 … 1e-12 of
+// the largest, under every method), the median floor relative to the
+// largest component max|g| is 5e-10 … 3e-9 by central differences (9e-9
+// on a confident softmax), 2e-12 … 6e-12 by Richardson and 1e-14 by the
+// complex step and dual numbers for a backprop.Network or any model that
+// declares its term scale; about 1e-8 (√u) for a model that declares no
+// term scale, under every method. Every planted error above twice its
+// component's floor failed, no correct component failed, and at most
+// 0.42 % of a category's components were Undecided (0 on smooth cases).
 //
 // # The problem
 //
