@@ -53,15 +53,17 @@ func TestArbitratePassesRightGradient(t *testing.T) {
 		t.Errorf("a wrapper that embeds the network: component 23 is %v, the network's %v", rw.Components[23].Status, c.Status)
 	}
 	// A model that hides the network declares nothing: no reference, so
-	// finite differences alone cannot settle it, and it is Undecided, never
-	// failed without evidence.
+	// finite differences alone decide, down to the steps below the ladder
+	// that the claim's gap calls for (see extend), or leave it Undecided;
+	// never failed without evidence.
 	r, err = CheckModel(hidden{net}, b, &CheckSettings{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.OK() || r.Components[23].Status != Undecided {
-		t.Errorf("without a reference component 23 is %v (OK %v); want undecided: the test no longer exercises the arbiter", r.Components[23].Status, r.OK())
+	if c := r.Components[23]; !r.OK() || c.Status == Fail || strings.Contains(c.Note, "reference") {
+		t.Errorf("without a reference component 23 is %v (OK %v, %q); want it decided by finite differences or undecided", c.Status, r.OK(), c.Note)
 	}
+	t.Logf("without a reference: component 23 %v: %s", r.Components[23].Status, r.Components[23].Note)
 }
 
 // A wrong component stays wrong, and the reference confirms it.
@@ -158,7 +160,7 @@ func TestReplayIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plain.Components[23].Status != Undecided {
-		t.Errorf("a replay on a model that declares nothing settled component 23 (%v)", plain.Components[23].Status)
+	if c := plain.Components[23]; strings.Contains(c.Note, "reference") || c.Status == Fail {
+		t.Errorf("a replay on a model that declares nothing used a reference for component 23 (%v: %s)", c.Status, c.Note)
 	}
 }

@@ -295,7 +295,7 @@ func (c *checker) sweepDirection(v, rel []float64) (*Sweep, error) {
 	f0 := w.f0
 	h := sweepFirst
 	for lvl := 0; lvl < sweepLevels+sweepExtra; lvl, h = lvl+1, h/4 {
-		if len(sw.Steps) >= sweepLevels && !sw.extend() {
+		if len(sw.Steps) >= sweepLevels && !c.extend(sw) {
 			break
 		}
 		var ep, em float64

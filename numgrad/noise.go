@@ -10,8 +10,13 @@ import (
 // rounding error with which f is computed, the quantity that limits every
 // finite difference (a central difference carries about ε_f/h of it). See
 // [noiseOf] for the method; Noise knows nothing of f's pieces, so a kink
-// inside a sampling is recognised only by its shape.
+// inside a sampling is recognised only by its shape. rng draws the
+// sampling directions; nil means a fixed seed, so that the same f and x
+// give the same estimate.
 func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) float64 {
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(1, 2))
+	}
 	s, _, _ := noiseOf(func(x []float64) (float64, bool, error) { return f(x), false, nil }, x, eps, rng)
 	return s
 }
@@ -43,9 +48,14 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 // the others, the mark of a kink between two points, which rounding noise
 // leaves in fewer than one sampling in ten. Only if every sampling is left
 // out for a spike are they all used: the estimate is then too large, which
-// costs resolution, never soundness.
+// costs resolution. Of the rest, those more than four times the finest
+// spacing's are left out too (see spacingConsistent): noise that grows
+// with the spacing is curvature or kinks, and too large a noise passes the
+// evidence of a kink, at steps below it, for rounding.
 //
-// Samplings where every difference is zero (f flat at that scale) or that
+// Where most samplings held a spike, the spacings 2⁻⁵⁰ and 2⁻⁵⁶ are tried
+// as well (kinks within 1e-13 of x reach every other spacing). Samplings
+// where every difference is zero (f flat at that scale) or that
 // meet a NaN or Inf say nothing and are skipped; where every one is
 // skipped, the spacings 2⁻¹⁴ and 2⁻⁸ are tried as well, for a cost that is
 // a staircase coarser than the finer ones see. The result is at least
@@ -55,14 +65,20 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float64, rng *rand.Rand) (sigma float64, flat bool, err error) {
 	var fv [noiseSamples]float64
 	xt := make([]float64, len(x))
-	var est, spiky []float64
+	var est, spiky, at []float64 // at[k]: est[k]'s spacing
 	dirs := make([][]float64, noiseDirections)
 	for d := range dirs {
 		dirs[d] = noiseDirection(x, rng)
 	}
-	for pass, spacings := range [][]float64{noiseSpacings, coarseSpacings} {
-		if pass == 1 && len(positive(est))+len(positive(spiky)) > 0 {
-			break
+	for pass, spacings := range [][]float64{noiseSpacings, fineSpacings, coarseSpacings} {
+		none, spikes := len(positive(est)) == 0, len(positive(spiky)) > 0
+		// The finer spacings where most samplings so far held a spike:
+		// kinks lie within the finest one's reach (units 1e-13 from their
+		// kinks), the rest may have smeared them out, and finer samplings
+		// may stay clear of them; the coarser ones where f looked flat at
+		// every spacing.
+		if pass == 1 && !(len(positive(spiky)) > len(positive(est))) || pass == 2 && !(none && !spikes) {
+			continue
 		}
 		for _, p := range dirs {
 			for _, delta := range spacings {
@@ -86,7 +102,7 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 					spiky = append(spiky, s)
 					continue
 				}
-				est = append(est, s)
+				est, at = append(est, s), append(at, delta)
 			}
 		}
 	}
@@ -99,8 +115,41 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 	}
 	if len(positive(est)) == 0 {
 		est = append(est, spiky...)
+	} else {
+		est = spacingConsistent(est, at)
 	}
 	return math.Max(median(est), eps*math.Abs(fx)), len(positive(est)) == 0, nil
+}
+
+// spacingConsistent returns the estimates est (est[k] measured at spacing
+// at[k]) that agree with the finest spacing's: rounding noise does not
+// depend on the spacing, while curvature, and kinks whose jumps the
+// samples smear out too evenly for a spike (several units within 1e-9 of
+// their kinks), pass for noise that grows with it. An estimate above four
+// times the median at the finest spacing that has one is such; left in, it
+// would pass the central differences below the kinks, which show x's own
+// piece, for noise, and a kink's disagreement for the claim's.
+func spacingConsistent(est, at []float64) []float64 {
+	finest := math.Inf(1)
+	for k, v := range est {
+		if v > 0 {
+			finest = math.Min(finest, at[k])
+		}
+	}
+	var ref []float64
+	for k, v := range est {
+		if at[k] == finest {
+			ref = append(ref, v)
+		}
+	}
+	m := median(ref)
+	var out []float64
+	for k, v := range est {
+		if at[k] == finest || v <= 4*m {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // spike reports whether the second differences of fv hold one value, or
@@ -165,6 +214,7 @@ const (
 
 var (
 	noiseSpacings  = []float64{0x1p-20, 0x1p-32, 0x1p-44}
+	fineSpacings   = []float64{0x1p-50, 0x1p-56}
 	coarseSpacings = []float64{0x1p-14, 0x1p-8}
 )
 

@@ -195,7 +195,7 @@ func (c *checker) sweepStencil(ks []int) error {
 		var live []int // positions in ks still sweeping
 		for a := range ks {
 			sw := sws[a]
-			if len(sw.Steps) >= sweepLevels && !sw.extend() {
+			if len(sw.Steps) >= sweepLevels && !c.extend(sw) {
 				continue
 			}
 			if !(Step(c.x[c.idx[ks[a]]], cstep) > 0) {

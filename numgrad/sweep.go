@@ -85,6 +85,7 @@ type Sweep struct {
 	crossL, crossR []bool    // x − h, x + h lie on another piece than x
 	fmag           []float64 // the largest |f| of each level's stencil
 	flat           []bool    // f(x ± h) equal below a level where they differ
+	ramp           bool      // f jumps at x on the steps' scale (see steps)
 	gap            []float64 // (f(x+h) − 2f(x) + f(x−h))/h
 }
 
@@ -101,7 +102,7 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	// it is small; and so it does where both sides still cross (see
 	// extend).
 	for lvl := 0; lvl < sweepLevels+sweepExtra; lvl++ {
-		if len(sw.Steps) >= sweepLevels && !sw.extend() {
+		if len(sw.Steps) >= sweepLevels && !c.extend(sw) {
 			break
 		}
 		h := Step(xi, cstep)
@@ -133,15 +134,27 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 	return sw, nil
 }
 
-// extend reports whether the sweep should take one more, smaller step: on
-// some side its smallest step stays on x's piece and the one before does
-// not (one more gives a pair of steps on x's piece), or neither side's
-// smallest step stays on it. Where the kinks lie closer to x than the
-// ladder's smallest step (weights of 1e-11, whose pre-activations are
-// 1e-22 from their kinks) only smaller steps reach x's own piece; their
-// rounding is larger, and what they cannot resolve stays Undecided.
-func (sw *Sweep) extend() bool {
+// extend reports whether the sweep should take one more, smaller step.
+// With the pieces known: on some side its smallest step stays on x's piece
+// and the one before does not (one more gives a pair of steps on x's
+// piece), or neither side's smallest step stays on it. Where the kinks lie
+// closer to x than the ladder's smallest step (weights of 1e-11, whose
+// pre-activations are 1e-22 from their kinks) only smaller steps reach x's
+// own piece; their rounding is larger, and what they cannot resolve stays
+// Undecided. Without the pieces: the smallest step's difference misses the
+// claim by more than four times its rounding (or the one before did: one
+// more step makes a pair below it), so that a smaller step can still test
+// the disagreement. Kinks within the smallest step whose slope
+// changes cancel (two samples at z = ±1e-9 that turn on and off) leave
+// the one-sided gaps of a smooth f and a central difference that levels
+// off away from x's own slope; only a step below them sees x's piece, and
+// a wrong claim's gap persists at every step.
+func (c *checker) extend(sw *Sweep) bool {
 	n := len(sw.Steps)
+	if !sw.pieces {
+		// And one step past the last that missed, for a pair below it.
+		return sw.Errors[n-1] > 4*c.r(sw, n-1) || sw.Errors[n-2] > 4*c.r(sw, n-2)
+	}
 	onto := !sw.crossL[n-1] && sw.crossL[n-2] || !sw.crossR[n-1] && sw.crossR[n-2]
 	return onto || sw.crossL[n-1] && sw.crossR[n-1]
 }
@@ -290,6 +303,9 @@ func (c *checker) classify(k int, sw *Sweep) {
 			}
 		case Fail, NonFinite:
 			sw.Verdict = LevelsOff
+			if !sw.pieces && c.steps(sw) {
+				sw.Verdict, sw.ramp = Unsettled, true
+			}
 		default:
 			sw.Verdict = Unsettled
 		}
@@ -299,6 +315,37 @@ func (c *checker) classify(k int, sw *Sweep) {
 			sw.Verdict = AtKink
 		}
 	}
+}
+
+// steps reports whether f, seen without its pieces, jumps at x on the
+// scale of the steps below the best level: there the deviations
+// (D_j − D_best)·h_j of three consecutive levels stand above their noise
+// and do not shrink with h (the third at least a quarter of the first).
+// A smooth f's shrink like h³, and a kink's within the stencils like h
+// (J·(h − s)/2 for a jump J of the slope at s < h); two kinks closer to x
+// than those steps, one on each side, whose slope changes undo each other
+// (a unit turning on at t = +2e-13 and off at t = −4e-13) make f a ramp
+// narrower than the steps, whose central differences carry a constant
+// J·(s₂ − s₁)/2 over h: they grow like 1/h towards x's own slope, each
+// within its rounding, and the pair above them levels off away from a
+// claim that is right on the ramp. No step that resolves the claim's
+// slope stays on it: no verdict.
+func (c *checker) steps(sw *Sweep) bool {
+	if sw.Best < 0 {
+		return false
+	}
+	d0 := sw.Estimates[sw.Best]
+	dev := func(k int) float64 { return (sw.Estimates[k] - d0) * sw.Steps[k] }
+	for j := sw.Best + 1; j+2 < len(sw.Steps); j++ {
+		ok := true
+		for k := j; k < j+3; k++ {
+			ok = ok && finite(dev(k)) && math.Abs(dev(k)) > noiseBound(c.sig(sw.fmag[k]), 0.5, -0.5)
+		}
+		if ok && math.Abs(dev(j+2)) >= math.Abs(dev(j))/4 {
+			return true
+		}
+	}
+	return false
 }
 
 // apply sets component k's verdict from its sweep.
@@ -321,6 +368,13 @@ func (c *checker) apply(k int, sw *Sweep) error {
 			return c.applyOwnPiece(k, sw)
 		}
 		c.applyBracket(k, sw, j)
+		return nil
+	}
+	if sw.ramp {
+		comp.Status = Undecided
+		comp.Step, comp.Estimate = sw.Steps[sw.Best], sw.Estimates[sw.Best]
+		comp.Bound, comp.Tol, comp.FailAt, comp.Floor = sw.Bound, math.NaN(), math.Inf(1), math.Inf(1)
+		comp.Note = fmt.Sprintf("step sweep: the differences settle %.3g from the claim at h = %.2g, but below it f(x + h) − f(x − h) does not shrink with h: f jumps at x on the scale of the steps (kinks closer than they, without the pieces), and no step that resolves the slope stays on x's piece", sw.Gap, comp.Step)
 		return nil
 	}
 	if sw.Best >= 0 {
