@@ -12,7 +12,11 @@ import "math"
 // is known (numgrad.Problem.Bounded).
 //
 // Inputs made by [NewValue] carry no record of the evaluation; inputs made
-// by [Seed] share one, which [Value.Trusted] reads.
+// by [Seed] share one. Besides the methods of backprop.Scalar, a Value has
+// (documented on the unexported type, which go doc does not list):
+//
+//	Bounds() (v, d, errV, errD float64) // V, D and their bounds: |V − v| ≤ errV, |D − d| ≤ errD
+//	Trusted() bool                      // whether those bounds hold (see Seed's record)
 type Value = bounded
 
 // NewValue returns the exact input v + d·ε. It records nothing (see
