@@ -3,6 +3,7 @@ package numgrad
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gradcheck/gradcheck/backprop"
@@ -173,5 +174,29 @@ func TestBoundedReferenceUntrusted(t *testing.T) {
 		if m == MethodDual && got.Components[0].Status != Undecided {
 			t.Errorf("%v: a claim 3e-8 off is %v in the blind bands, want Undecided:\n%s", m, got.Components[0].Status, got)
 		}
+	}
+}
+
+// TestBoundedExtensionValidated: the bounded dual extension is tested as
+// the others are, by its value at x: one that computes another function is
+// not used (a note says so), the dual extension serves in its place where
+// the problem offers it, and MethodDual without any is an error.
+func TestBoundedExtensionValidated(t *testing.T) {
+	t.Parallel()
+	g := func(v []float64) float64 { return v[0] * v[1] }
+	x := []float64{1.5, 2}
+	other := func(v []runerr.Value) (runerr.Value, error) { return v[0].Mul(v[1]).Add(v[0].Const(1)), nil }
+	p := FuncProblem(g, []float64{2, 1.5}, x)
+	p.Bounded = other
+	if _, err := CheckProblem(p, &CheckSettings{Method: MethodDual}); err == nil || !strings.Contains(err.Error(), "bounded dual extension gives") {
+		t.Errorf("MethodDual with a bounded extension of another function: error %v", err)
+	}
+	p.Dual = func(v []backprop.Dual) (backprop.Dual, error) { return v[0].Mul(v[1]), nil }
+	r, err := CheckProblem(p, &CheckSettings{Method: MethodDual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || r.Passed != 2 || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "bounded dual extension gives 4 at x, f gives 3") {
+		t.Errorf("the dual extension must serve, with a note on the bounded one:\n%s\nnotes %q", r, r.Notes)
 	}
 }
