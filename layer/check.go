@@ -16,7 +16,7 @@ import (
 // It is [vector.CheckVJP] of [Problem]: the report names the arguments
 // and their entries ("x[1][2]", "gamma[3]"), summarises each, and states
 // what the random dy can miss. The layer's declarations (ForwardComplex,
-// ForwardDual, Piece) are used. Errors of the layer and wrong shapes of
+// ForwardDual, ForwardBounded, Piece) are used. Errors of the layer and wrong shapes of
 // what it returns are errors; args whose values and shapes disagree
 // panic (see [In]).
 func Check(l Layer, args []Arg, s *vector.Settings) (*vector.Report, error) {
@@ -113,6 +113,9 @@ func Problem(l Layer, args []Arg) (*vector.Function, []float64, vector.VJPFunc, 
 	}
 	if d, ok := l.(DualForward); ok {
 		fn.Dual = extension(d.ForwardDual, in, out)
+	}
+	if b, ok := l.(BoundedForward); ok {
+		fn.Bounded = extension(b.ForwardBounded, in, out)
 	}
 	splitOut := func(v []float64) [][]float64 {
 		o := make([][]float64, len(out.Blocks))

@@ -16,9 +16,10 @@
 // ("x[1][3]", "gamma"), with the evidence and the causes a block's pattern
 // supports (a sign flip, a factor 2, a block not computed).
 //
-// A layer may declare more: ForwardComplex and ForwardDual (its forward
-// pass over backprop.Scalar, for exact references; [Float64] runs such a
-// pass as Forward) and Piece (the signature of the kinks its forward pass
+// A layer may declare more: ForwardComplex, ForwardDual and ForwardBounded
+// (its forward pass over backprop.Scalar, for exact references, the last
+// over runerr.Value with a bound on its own rounding; [Float64] runs such
+// a pass as Forward) and Piece (the signature of the kinks its forward pass
 // branched on: ReLU, Abs, Max, which backprop.Abs and backprop.Max decide
 // on the real part; record each comparison with a numgrad.Signs).
 //

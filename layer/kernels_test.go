@@ -21,8 +21,9 @@ type kernel interface {
 	backward(a, dy [][]float64) [][]float64
 }
 
-// testLayer is a kernel as a layer.Layer with both extensions; withPieces
-// adds its Piece.
+// testLayer is a kernel as a layer.Layer with its three extensions (the
+// complex step, dual numbers, and dual numbers over runerr.Value, which is
+// the dual reference where it is declared); withPieces adds its Piece.
 type testLayer struct {
 	k     kernel
 	signs numgrad.Signs
@@ -37,6 +38,9 @@ func (t *testLayer) ForwardDual(a [][]backprop.Dual) ([][]backprop.Dual, error) 
 }
 func (t *testLayer) ForwardComplex(a [][]backprop.Complex) ([][]backprop.Complex, error) {
 	return t.k.complex(a), nil
+}
+func (t *testLayer) ForwardBounded(a [][]runerr.Value) ([][]runerr.Value, error) {
+	return t.k.bounded(a), nil
 }
 func (t *testLayer) Backward(a, dy [][]float64) ([][]float64, error) { return t.k.backward(a, dy), nil }
 

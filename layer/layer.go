@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // Layer is a layer with its own forward and backward pass, the unit users
@@ -36,6 +37,16 @@ type (
 	}
 	DualForward interface {
 		ForwardDual(args [][]backprop.Dual) ([][]backprop.Dual, error)
+	}
+	// BoundedForward layers evaluate their forward pass over
+	// runerr.Value, dual numbers that bound their own rounding: the same
+	// generic pass gives it in one line. It is the dual reference where a
+	// layer declares it (numgrad.Problem.Bounded; ForwardDual is then not
+	// needed), with its rounding known instead of assumed, so that a
+	// pass that cancels in its own order (a confident softmax's
+	// (1 − p)/s) still decides where finite differences cannot.
+	BoundedForward interface {
+		ForwardBounded(args [][]runerr.Value) ([][]runerr.Value, error)
 	}
 	// Piecewise layers tell which smooth piece their last Forward call lay
 	// on, for layers with kinks (a ReLU, an Abs, a max pooling): Piece
@@ -101,8 +112,9 @@ func arg(k Kind, name string, value []float64, shape []int) Arg {
 
 // Float64 runs a forward pass written over backprop.Scalar in float64:
 // the body of Forward for a layer whose forward pass is generic (its
-// ForwardComplex and ForwardDual call the same function), with no copy of
-// the arguments or the outputs (backprop.Real is a float64).
+// ForwardComplex, ForwardDual and ForwardBounded call the same function),
+// with no copy of the arguments or the outputs (backprop.Real is a
+// float64).
 //
 //	func layerNorm[T backprop.Scalar[T]](eps float64, a [][]T) ([][]T, error) { … }
 //
@@ -110,6 +122,7 @@ func arg(k Kind, name string, value []float64, shape []int) Arg {
 //		return layer.Float64(a, func(a [][]backprop.Real) ([][]backprop.Real, error) { return layerNorm(l.Eps, a) })
 //	}
 //	func (l *LayerNorm) ForwardDual(a [][]backprop.Dual) ([][]backprop.Dual, error) { return layerNorm(l.Eps, a) }
+//	func (l *LayerNorm) ForwardBounded(a [][]runerr.Value) ([][]runerr.Value, error) { return layerNorm(l.Eps, a) }
 func Float64(args [][]float64, f func([][]backprop.Real) ([][]backprop.Real, error)) ([][]float64, error) {
 	in := make([][]backprop.Real, len(args))
 	for k, a := range args {

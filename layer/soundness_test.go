@@ -768,7 +768,9 @@ one exact method (dual numbers for even cases in VJP mode with two random dy,
 the complex step for odd cases in full-Jacobian mode), with and without piece
 information where the layer has kinks, and the same with one entry planted
 wrong by r·G (r drawn from 1e-2 … 1e-9, G the largest entry of its
-sub-check). Columns: entries checked of the correct claims, Fail and reports
+sub-check). The layers declare their forward pass over runerr.Value too
+(layer.BoundedForward): the dual reference, of MethodDual and of the
+finite-difference methods' arbiter, bounds its own rounding. Columns: entries checked of the correct claims, Fail and reports
 not OK among them (must be 0), Undecided and Kink; planted claims, how many
 failed, how many had an error above twice their entry's stated floor (and of
 them failed: must be all), planted errors hidden as an agreeing Kink exactly

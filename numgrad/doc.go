@@ -84,6 +84,13 @@
 //     f(x+h) − 2f(x) + f(x−h) cannot show, gapRatioOK: the test is tight
 //     (a smooth f's gap grows like h), and the jump it could still hide
 //     is added to the bound;
+//   - the rounding of an exact reference's value, refBound: γ_K·M_i where
+//     the problem declares the term scale; where it does not, the running
+//     error bound of the dual extension over runerr.Value
+//     (Problem.Bounded), computed in the extension's own order of
+//     evaluation, where runerr trusts it; otherwise the blind band below,
+//     an assumption, under which a reference's disagreement alone fails
+//     nothing (refKnown);
 //   - the claim's rounding allowance: 2γ_K(u)·M_i where the problem
 //     declares the magnitude M_i of the terms summed into component i and
 //     the longest chain K of roundings among them (u the claim's unit
@@ -109,9 +116,11 @@
 //     lack of budget is Undecided, never failed on no evidence;
 //  3. kinks: with piece information, the one-sided difference on x's own
 //     piece; without it, the one-sided derivatives must bracket the claim;
-//  4. the exact reference (the problem's complex or dual extension)
-//     settles what finite differences cannot, away from kinks; at a kink
-//     it can only confirm a claim;
+//  4. the exact reference (the problem's complex or dual extension; the
+//     dual one first where the problem declares no term scale and offers
+//     it over runerr.Value, whose rounding is then known) settles what
+//     finite differences cannot, away from kinks; at a kink it can only
+//     confirm a claim;
 //  5. ambiguity: where x's piece depends on the order of evaluation at
 //     the claim's precision, a claim that another piece next to x explains
 //     is Undecided.

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // worker evaluates f near x for one goroutine.
@@ -70,6 +71,12 @@ type checker struct {
 	xmag    float64 // max(1, ‖x‖∞); negative until needed
 	ref     Reference
 	arbiter Reference
+	// refErr is, per component, the bound on the rounding of the exact
+	// reference's value where the reference knows it and runerr trusts it
+	// (the bounded dual reference, Problem.Bounded; see partial), NaN
+	// elsewhere. One reference values a component in a check: ref for an
+	// exact method, arbiter for the others.
+	refErr []float64
 	// ambiguous caches Problem.Ambiguous at the claim's unit roundoff: 0
 	// unknown, 1 no, 2 yes.
 	ambiguous int
@@ -84,47 +91,66 @@ type checker struct {
 // at x is not f(x): an extension sums in its own order, so it must agree
 // with f at x within the rounding of the two evaluations (extensionSlack),
 // not bit for bit; one that does not is another function, and a note says
-// so.
+// so. The dual reference is Problem.Bounded's where the problem offers it
+// and it computes f (the same values as Dual's, with a bound on their
+// rounding), else Dual's.
 func (c *checker) extension(m Method) (Reference, error) {
-	var ref Reference
+	type candidate struct {
+		name  string
+		ref   Reference
+		value func() (float64, error)
+	}
+	var cands []candidate
 	switch {
 	case m == MethodComplex && c.p.Complex != nil:
-		ref = ComplexStep(c.p.Complex)
-	case m == MethodDual && c.p.Dual != nil:
-		ref = DualNumbers(c.p.Dual)
-	default:
-		return nil, nil
-	}
-	var v float64
-	switch m {
-	case MethodComplex:
-		y, err := c.p.Complex(lift[backprop.Complex](c.x))
-		if err != nil {
-			return nil, err
+		cands = append(cands, candidate{"complex", ComplexStep(c.p.Complex), func() (float64, error) {
+			y, err := c.p.Complex(lift[backprop.Complex](c.x))
+			return real(complex128(y)), err
+		}})
+	case m == MethodDual:
+		if c.p.Bounded != nil {
+			cands = append(cands, candidate{"bounded dual", &boundedRef{f: c.p.Bounded}, func() (float64, error) {
+				y, err := c.p.Bounded(runerr.Seed(nil, c.x, -1))
+				return y.V, err
+			}})
 		}
-		v = real(complex128(y))
-	default:
-		y, err := c.p.Dual(lift[backprop.Dual](c.x))
-		if err != nil {
-			return nil, err
+		if c.p.Dual != nil {
+			cands = append(cands, candidate{"dual", DualNumbers(c.p.Dual), func() (float64, error) {
+				y, err := c.p.Dual(lift[backprop.Dual](c.x))
+				return y.V, err
+			}})
 		}
-		v = y.V
 	}
 	f0 := c.main.f0
-	if math.Abs(v-f0) <= extensionSlack*float64Eps*math.Max(math.Abs(f0), math.Abs(v)) || !finite(f0) {
-		return ref, nil
+	for _, e := range cands {
+		v, err := e.value()
+		if err != nil {
+			return nil, err
+		}
+		if math.Abs(v-f0) <= extensionSlack*float64Eps*math.Max(math.Abs(f0), math.Abs(v)) || !finite(f0) {
+			return e.ref, nil
+		}
+		c.notes = append(c.notes, fmt.Sprintf("the %s extension gives %v at x, f gives %v: another function, not used", e.name, v, f0))
 	}
-	c.notes = append(c.notes, fmt.Sprintf("the %s extension gives %v at x, f gives %v: another function, not used", m, v, f0))
 	return nil, nil
 }
 
 // arbiterRef returns the exact reference that settles what finite
 // differences cannot: the complex extension's, else the dual's (nil if
-// neither is offered, or neither computes f).
+// neither is offered, or neither computes f). A problem without a term
+// scale that offers the bounded dual extension (Problem.Bounded) asks the
+// dual reference first: its rounding is bounded from its own arithmetic,
+// where the complex step's is only the blind band, and a known bound can
+// decide what the band leaves Undecided (a confident softmax's
+// derivatives, which both extensions compute with a cancellation).
 func (c *checker) arbiterRef() (Reference, error) {
 	if !c.arbiterDone {
 		c.arbiterDone = true
-		for _, m := range []Method{MethodComplex, MethodDual} {
+		order := []Method{MethodComplex, MethodDual}
+		if c.p.TermScale == nil && c.p.Bounded != nil {
+			order = []Method{MethodDual, MethodComplex}
+		}
+		for _, m := range order {
 			r, err := c.extension(m)
 			if err != nil {
 				return nil, err
@@ -210,8 +236,8 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 			return nil, errors.New("numgrad: method complex needs the problem's complex extension (Problem.Complex; a model's CostComplex)")
 		}
 	case MethodDual:
-		if p.Dual == nil {
-			return nil, errors.New("numgrad: method dual needs the problem's dual extension (Problem.Dual; a model's CostDual)")
+		if p.Dual == nil && p.Bounded == nil {
+			return nil, errors.New("numgrad: method dual needs the problem's dual extension (Problem.Dual or Problem.Bounded; a model's CostDual)")
 		}
 	}
 	if s.Indices != nil {
@@ -225,6 +251,10 @@ func run(p *Problem, s0 *CheckSettings, dirs [][]float64) (*Report, error) {
 	}
 	c.comps = make([]Component, len(c.idx))
 	c.st = make([]state, len(c.idx))
+	c.refErr = make([]float64, len(c.idx))
+	for k := range c.refErr {
+		c.refErr[k] = math.NaN()
+	}
 	for k, i := range c.idx {
 		c.comps[k] = Component{Index: i, Claimed: c.claimed[i], Estimate: math.NaN(), Bound: math.NaN(), Tol: math.NaN(),
 			FailAt: math.NaN(), Floor: math.NaN(), RelErr: math.NaN(), Score: math.NaN(), Status: Undecided}
@@ -426,10 +456,15 @@ func (c *checker) allow(k int) allowance {
 
 // refBound returns the bound of exact reference r's value d for
 // component k: its rounding, γ_K·M_i where the terms are known (it sums the
-// same terms as the claim, in f's precision), a band like a claim's where
-// they are not; and K roundings below the smallest normal number, each
-// worth r's underflowUnit (2⁻¹⁰⁷⁴/h for the complex step, whose imaginary
-// part h·∂f is subnormal for a derivative below 2e-288: soundness finding 9).
+// same terms as the claim, in f's precision); where they are not, the
+// running error bound of r's own evaluation where r keeps one and runerr
+// trusts it (refErr), and otherwise a band like a claim's; and K roundings
+// below the smallest normal number, each worth r's underflowUnit (2⁻¹⁰⁷⁴/h
+// for the complex step, whose imaginary part h·∂f is subnormal for a
+// derivative below 2e-288: soundness finding 9).
+//
+// The running bound is first order; where runerr trusts it the neglected
+// terms are at most MaxRel/2 of it, which the factor 1 + MaxRel covers.
 func (c *checker) refBound(r Reference, k int, d float64) bound {
 	i := c.idx[k]
 	under := float64(max(c.p.Chain, 1)) * underflowUnit(r)
@@ -437,8 +472,24 @@ func (c *checker) refBound(r Reference, k int, d float64) bound {
 		v := gammaN(c.p.Chain, c.s.Eps)*c.p.TermScale[i] + c.s.Eps*math.Abs(d) + under
 		return bound{v, v}
 	}
+	if e := c.refErr[k]; finite(e) {
+		v := (1+runerr.MaxRel)*e + under
+		return bound{v, v}
+	}
 	a := blindAllowance(c.s.Eps, c.scale)
 	return bound{a.lo + under, a.hi + under}
+}
+
+// partial returns exact reference r's derivative for component k and
+// f(x), and records in refErr the bound on the derivative's rounding where
+// r keeps one (the bounded dual reference).
+func (c *checker) partial(r Reference, k int) (d, fx float64, err error) {
+	if b, ok := r.(*boundedRef); ok {
+		d, e, fx, err := b.partialBound(c.x, c.idx[k])
+		c.refErr[k] = e
+		return d, fx, err
+	}
+	return r.Partial(c.x, c.idx[k])
 }
 
 // resolveFraction is the part of the gradient's scale an estimate's bound

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // TestComplexStepSubnormal is soundness finding 9: at a saturated tanh
@@ -107,32 +108,74 @@ func softmax1[T backprop.Scalar[T]](x []T) T {
 // its extension's rounding, so the reference's disagreement alone is no
 // evidence: the claim may be Undecided, never Fail. A claim wrong by more
 // than finite differences resolve must still fail.
+//
+// With the same forward pass over runerr.Value (Problem.Bounded) the
+// reference's rounding is known: the running bound charges the
+// cancellation (4.3e-14, most of it the shift x₁ − 30, exact but charged
+// at its terms' size), so the accurate claim passes under every method,
+// and the claim twice the derivative, wrong by p₀p₁ = 9.4e-14, fails under
+// MethodDual. Of p₁ − 1, whose float64 value is a staircase of ulps of 1
+// that no step resolves, Richardson's sweep cannot settle ∂/∂x₁: there
+// the bounded reference as the arbiter passes what the blind one leaves
+// Undecided.
 func TestExactReferenceCancels(t *testing.T) {
 	x := []float64{0, 30}
 	p0, p1 := math.Exp(-30)/(1+math.Exp(-30)), 1/(1+math.Exp(-30))
-	problem := func(claimed []float64) *numgrad.Problem {
-		return &numgrad.Problem{
-			Func: func(v []float64) (float64, error) {
-				return float64(softmax1([]backprop.Real{backprop.Real(v[0]), backprop.Real(v[1])})), nil
-			},
-			X: x, Claimed: claimed,
-			Dual: func(v []backprop.Dual) (backprop.Dual, error) { return softmax1(v), nil },
+	for _, tc := range []struct {
+		name    string
+		bounded bool
+		less1   bool // p₁ − 1
+	}{{"dual, p₁", false, false}, {"bounded, p₁", true, false}, {"dual, p₁ − 1", false, true}, {"bounded, p₁ − 1", true, true}} {
+		problem := func(claimed []float64) *numgrad.Problem {
+			p := &numgrad.Problem{X: x, Claimed: claimed}
+			p.Func = func(v []float64) (float64, error) {
+				y := softmax1([]backprop.Real{backprop.Real(v[0]), backprop.Real(v[1])})
+				if tc.less1 {
+					y -= 1
+				}
+				return float64(y), nil
+			}
+			if tc.bounded {
+				p.Bounded = func(v []runerr.Value) (runerr.Value, error) {
+					y := softmax1(v)
+					if tc.less1 {
+						y = y.Sub(y.Const(1))
+					}
+					return y, nil
+				}
+			} else {
+				p.Dual = func(v []backprop.Dual) (backprop.Dual, error) {
+					y := softmax1(v)
+					if tc.less1 {
+						y = y.Sub(y.Const(1))
+					}
+					return y, nil
+				}
+			}
+			return p
 		}
-	}
-	for _, m := range []numgrad.Method{numgrad.MethodDual, numgrad.MethodCentral} {
-		r, err := numgrad.CheckProblem(problem([]float64{-p0 * p1, p0 * p1}), &numgrad.CheckSettings{Method: m})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Failed > 0 {
-			t.Errorf("%v: an accurate claim fails against a reference that cancels:\n%s", m, r)
-		}
-		r, err = numgrad.CheckProblem(problem([]float64{-p0 * p1, 2 * p0 * p1}), &numgrad.CheckSettings{Method: m})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c := r.Components[1]; c.Status != numgrad.Fail && c.Floor < p0*p1 {
-			t.Errorf("%v: a claim twice the derivative is %v under a floor of %.2g:\n%s", m, c.Status, c.Floor, r)
+		for _, m := range []numgrad.Method{numgrad.MethodDual, numgrad.MethodCentral, numgrad.MethodRichardson} {
+			r, err := numgrad.CheckProblem(problem([]float64{-p0 * p1, p0 * p1}), &numgrad.CheckSettings{Method: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Failed > 0 {
+				t.Errorf("%s, %v: an accurate claim fails against a reference that cancels:\n%s", tc.name, m, r)
+			}
+			if tc.bounded && r.Passed != 2 {
+				t.Errorf("%s, %v: an accurate claim is not passed against a reference of known rounding:\n%s", tc.name, m, r)
+			}
+			r, err = numgrad.CheckProblem(problem([]float64{-p0 * p1, 2 * p0 * p1}), &numgrad.CheckSettings{Method: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := r.Components[1]
+			if c.Status != numgrad.Fail && c.Floor < p0*p1 {
+				t.Errorf("%s, %v: a claim twice the derivative is %v under a floor of %.2g:\n%s", tc.name, m, c.Status, c.Floor, r)
+			}
+			if tc.bounded && m == numgrad.MethodDual && c.Status != numgrad.Fail {
+				t.Errorf("%s, %v: a claim twice the derivative is %v against a reference of known rounding:\n%s", tc.name, m, c.Status, r)
+			}
 		}
 	}
 }

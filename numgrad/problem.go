@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // Problem is what a check judges: a function f of a flat vector, the point
@@ -53,6 +54,19 @@ type Problem struct {
 	// check is concurrent.
 	Complex func(x []backprop.Complex) (backprop.Complex, error)
 	Dual    func(x []backprop.Dual) (backprop.Dual, error)
+	// Bounded, if not nil, is the dual extension over runerr.Value: V and
+	// D computed exactly as backprop.Dual computes them (one forward pass
+	// written over backprop.Scalar gives Dual and Bounded), with a running
+	// bound on the rounding of D in the extension's own order of
+	// evaluation. Where it is set it is the dual reference, for MethodDual
+	// and for settling what finite differences cannot (Dual serves only
+	// where Bounded does not compute f), and a problem without TermScale
+	// asks it before Complex: its bound is known, where theirs is the
+	// blind band (see "The bounds" in the package documentation). A
+	// component whose bound runerr does not trust (runerr.Value.Trusted)
+	// gets the blind band. It must be safe for concurrent use as Complex
+	// and Dual must.
+	Bounded func(x []runerr.Value) (runerr.Value, error)
 
 	// TermScale, if not nil, holds for each component the magnitude M_i of
 	// the terms summed into the claimed value, and Chain the number K of

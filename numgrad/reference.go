@@ -2,9 +2,11 @@ package numgrad
 
 import (
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // A Reference computes partial derivatives without finite-difference
@@ -148,4 +150,45 @@ func (r *scalarRef[T]) Partial(x []float64, i int) (float64, float64, error) {
 	}
 	d, fx := r.read(y)
 	return d, fx, nil
+}
+
+// boundedRef is the dual-number reference over runerr.Value
+// (Problem.Bounded): ∂f/∂x_i is the ε part of f(x + ε·e_i), bit for bit
+// what [DualNumbers] gives for the same code over backprop.Dual, and the
+// evaluation bounds its rounding besides (partialBound). It carries the
+// derivative as itself, so its underflowUnit is 2⁻¹⁰⁷⁴.
+type boundedRef struct {
+	f    func([]runerr.Value) (runerr.Value, error)
+	pool sync.Pool // *[]runerr.Value buffers
+}
+
+func (r *boundedRef) Name() string { return "dual" }
+
+func (r *boundedRef) Partial(x []float64, i int) (float64, float64, error) {
+	d, _, fx, err := r.partialBound(x, i)
+	return d, fx, err
+}
+
+// partialBound returns ∂f/∂x_i at x, the bound on its rounding, and f(x).
+// The bound is NaN where runerr does not trust it (runerr.Value.Trusted)
+// or it is not finite.
+func (r *boundedRef) partialBound(x []float64, i int) (d, errD, fx float64, err error) {
+	if i < 0 || i >= len(x) {
+		panic(fmt.Sprintf("numgrad: Partial: index %d out of range [0, %d)", i, len(x)))
+	}
+	bp, _ := r.pool.Get().(*[]runerr.Value)
+	if bp == nil {
+		bp = new([]runerr.Value)
+	}
+	*bp = runerr.Seed(*bp, x, i)
+	y, err := r.f(*bp)
+	r.pool.Put(bp)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	fx, d, _, errD = y.Bounds()
+	if !y.Trusted() || !finite(errD) {
+		errD = math.NaN()
+	}
+	return d, errD, fx, nil
 }

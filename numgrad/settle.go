@@ -147,12 +147,30 @@ func (c *checker) settleSwept(k int) error {
 // refKnown reports whether the bound of an exact reference's value for
 // component k comes from the arithmetic: the problem declares the terms
 // summed into it (TermScale), so that refBound holds for the extension's
-// order of evaluation too. Without them refBound is the blind band, an
+// order of evaluation too, or the reference bounded its own rounding as it
+// evaluated (the bounded dual reference, Problem.Bounded) and runerr
+// trusts that bound (refErr). Otherwise refBound is the blind band, an
 // assumption about the extension's rounding that a cancellation in its
 // order breaks (dual numbers through a confident softmax compute p₀p₁ as
 // (1 − p₁)/s and lose ten digits): its disagreement alone is no evidence.
+// A running bound sees such a cancellation, as it charges every sum the
+// size of its terms.
 func (c *checker) refKnown(k int) bool {
-	return c.p.TermScale != nil && finite(c.p.TermScale[c.idx[k]])
+	return c.p.TermScale != nil && finite(c.p.TermScale[c.idx[k]]) || finite(c.refErr[k])
+}
+
+// refUnknown says why the exact reference's rounding is unknown where
+// refKnown is false: no term scale, and no running bound or one that
+// runerr does not trust.
+func (c *checker) refUnknown() string {
+	r := c.ref
+	if !c.s.Method.exact() {
+		r = c.arbiter
+	}
+	if _, ok := r.(*boundedRef); ok {
+		return "the problem declares no term scale, and runerr does not trust the running bound of this evaluation"
+	}
+	return "the problem declares no term scale"
 }
 
 // blindDisagreement settles a component that an exact reference of unknown
@@ -172,7 +190,7 @@ func (c *checker) blindDisagreement(k int, sw *Sweep) {
 	if c.arbiter != nil && !c.s.Method.exact() {
 		name = c.arbiter.Name()
 	}
-	comp.Note = fmt.Sprintf("%s; the %s reference's rounding is unknown (the problem declares no term scale), and finite differences do not confirm its disagreement", comp.Note, name)
+	comp.Note = fmt.Sprintf("%s; the %s reference's rounding is unknown (%s), and finite differences do not confirm its disagreement", comp.Note, name, c.refUnknown())
 }
 
 // sweepStencil builds the sweeps of the components ks from the problem's
@@ -273,7 +291,7 @@ func (c *checker) arbitrate() error {
 	type res struct{ d float64 }
 	out := make([]res, len(c.comps))
 	err := c.forEach(todo, func(_ *worker, k int) error {
-		d, _, err := c.arbiter.Partial(c.x, c.idx[k])
+		d, _, err := c.partial(c.arbiter, k)
 		out[k].d = d
 		return err
 	})
@@ -318,7 +336,7 @@ func (c *checker) arbitrate() error {
 				// A reference of unknown rounding alone fails nothing
 				// (see refKnown): the sweep did not fail it.
 				*comp = old
-				comp.Note = fmt.Sprintf("%s; the %s reference %.6g disagrees, but its rounding is unknown (the problem declares no term scale)", note, name, d)
+				comp.Note = fmt.Sprintf("%s; the %s reference %.6g disagrees, but its rounding is unknown (%s)", note, name, d, c.refUnknown())
 				break
 			}
 			comp.Note = fmt.Sprintf("%s; the %s reference %.6g confirms the failure (finite differences: %.6g)", note, name, d, fd)
@@ -460,7 +478,7 @@ func (c *checker) arbitrateUnswept() error {
 	}
 	ds := make([]float64, len(c.comps))
 	err := c.forEach(todo, func(_ *worker, k int) error {
-		d, _, err := c.arbiter.Partial(c.x, c.idx[k])
+		d, _, err := c.partial(c.arbiter, k)
 		ds[k] = d
 		return err
 	})

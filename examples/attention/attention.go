@@ -17,6 +17,7 @@ import (
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/layer"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // Head has arguments X (T × D), Wq, Wk, Wv (D × Dk); its output is Y
@@ -90,8 +91,10 @@ func (h *Head) Forward(a [][]float64) ([][]float64, error) {
 	return layer.Float64(a, func(a [][]backprop.Real) ([][]backprop.Real, error) { return forward(h, a) })
 }
 
-// ForwardDual is the same pass over dual numbers: an exact reference.
-func (h *Head) ForwardDual(a [][]backprop.Dual) ([][]backprop.Dual, error) { return forward(h, a) }
+// ForwardDual is the same pass over dual numbers: an exact reference;
+// ForwardBounded too, with a bound on its own rounding.
+func (h *Head) ForwardDual(a [][]backprop.Dual) ([][]backprop.Dual, error)  { return forward(h, a) }
+func (h *Head) ForwardBounded(a [][]runerr.Value) ([][]runerr.Value, error) { return forward(h, a) }
 
 // Backward returns dX, dWq, dWk and dWv.
 func (h *Head) Backward(a, dy [][]float64) ([][]float64, error) {

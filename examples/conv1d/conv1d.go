@@ -12,7 +12,10 @@
 //	dx[c][t+k] += w[o][c][k]·dy[o][t],  dw[o][c][k] = Σ_t x[c][t+k]·dy[o][t],  db[o] = Σ_t dy[o][t].
 package conv1d
 
-import "github.com/gradcheck/gradcheck/backprop"
+import (
+	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
+)
 
 // Conv1D has arguments x (Cin × L), w (Cout × Cin × K) and b (Cout).
 type Conv1D struct {
@@ -60,10 +63,12 @@ func (l *Conv1D) Forward(a [][]float64) ([][]float64, error) {
 	return [][]float64{out}, err
 }
 
-// ForwardComplex is the same pass over complex numbers: the complex step.
+// ForwardComplex is the same pass over complex numbers: the complex step;
+// ForwardBounded over dual numbers that bound their own rounding.
 func (l *Conv1D) ForwardComplex(a [][]backprop.Complex) ([][]backprop.Complex, error) {
 	return forward(l, a)
 }
+func (l *Conv1D) ForwardBounded(a [][]runerr.Value) ([][]runerr.Value, error) { return forward(l, a) }
 
 // Backward returns dx, dw and db.
 func (l *Conv1D) Backward(a, dy [][]float64) ([][]float64, error) {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/layer"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // LayerNorm normalises each row of x over its columns; its arguments are
@@ -63,12 +64,16 @@ func (l *LayerNorm) Forward(a [][]float64) ([][]float64, error) {
 	return layer.Float64(a, func(a [][]backprop.Real) ([][]backprop.Real, error) { return forward(l.Eps, a) })
 }
 
-// ForwardComplex and ForwardDual are the same pass over complex and dual
-// numbers: the exact references of the check.
+// ForwardComplex, ForwardDual and ForwardBounded are the same pass over
+// complex and dual numbers: the exact references of the check, the last
+// with a bound on its own rounding.
 func (l *LayerNorm) ForwardComplex(a [][]backprop.Complex) ([][]backprop.Complex, error) {
 	return forward(l.Eps, a)
 }
 func (l *LayerNorm) ForwardDual(a [][]backprop.Dual) ([][]backprop.Dual, error) {
+	return forward(l.Eps, a)
+}
+func (l *LayerNorm) ForwardBounded(a [][]runerr.Value) ([][]runerr.Value, error) {
 	return forward(l.Eps, a)
 }
 

@@ -112,7 +112,8 @@ func TestLayerNormGammaSignFlipped(t *testing.T) {
 // TestLayerNormFullJacobian: with Settings.Full the check covers the full
 // Jacobian, all m × n = 15 × 25 entries, each located by its output and
 // input, every one right; and under every method (the exact ones through
-// ForwardComplex and ForwardDual) the random check is RIGHT.
+// ForwardComplex and ForwardBounded, the dual reference) the random check
+// is RIGHT.
 func TestLayerNormFullJacobian(t *testing.T) {
 	v, r := verify(t, "", &vector.Settings{Full: true})
 	if v != fuzz.Pass || r.Mode != vector.Jacobian || len(r.Entries) != 15*25 || r.Passed != 15*25 {

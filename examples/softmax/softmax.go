@@ -13,6 +13,7 @@ import (
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/layer"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // Softmax normalises each row of x, of Cols entries; its argument is x,
@@ -50,8 +51,13 @@ func (l *Softmax) Forward(a [][]float64) ([][]float64, error) {
 	return layer.Float64(a, func(a [][]backprop.Real) ([][]backprop.Real, error) { return forward(l.Cols, a) })
 }
 
-// ForwardDual is the same pass over dual numbers: an exact reference.
+// ForwardDual is the same pass over dual numbers: an exact reference;
+// ForwardBounded too, with a bound on its own rounding, which a confident
+// row's derivatives need: this order computes p₀p₁ as (1 − p₁)/s.
 func (l *Softmax) ForwardDual(a [][]backprop.Dual) ([][]backprop.Dual, error) {
+	return forward(l.Cols, a)
+}
+func (l *Softmax) ForwardBounded(a [][]runerr.Value) ([][]runerr.Value, error) {
 	return forward(l.Cols, a)
 }
 

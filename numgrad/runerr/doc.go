@@ -9,6 +9,13 @@
 // through [Ref.Near], [Ref.Rel] and [Ref.Underflow], when that first-order
 // statement is not to be trusted.
 //
+// [Value] carries the same arithmetic for a caller's own code written over
+// backprop.Scalar (a layer's forward pass): [Seed] makes the inputs of one
+// evaluation for ∂/∂x_i, [Value.Bounds] reads the derivative and the bound
+// on its rounding, and [Value.Trusted] says whether that bound holds.
+// Package numgrad takes such code as a problem's dual reference with a
+// known rounding (numgrad.Problem.Bounded).
+//
 // Package claimed bounds a claimed loss with it; package fuzz holds a
 // model's gradient against it.
 package runerr

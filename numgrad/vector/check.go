@@ -8,6 +8,7 @@ import (
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // run is one check in progress: the function, its caches, and the report
@@ -41,8 +42,8 @@ func newRun(mode Mode, fn *Function, x []float64, s0 *Settings, dirLen func(n, m
 	switch {
 	case s.Method == numgrad.MethodComplex && fn.Complex == nil:
 		return nil, errors.New("numgrad/vector: method complex needs the function's complex extension (Function.Complex)")
-	case s.Method == numgrad.MethodDual && fn.Dual == nil:
-		return nil, errors.New("numgrad/vector: method dual needs the function's dual extension (Function.Dual)")
+	case s.Method == numgrad.MethodDual && fn.Dual == nil && fn.Bounded == nil:
+		return nil, errors.New("numgrad/vector: method dual needs the function's dual extension (Function.Dual or Function.Bounded)")
 	}
 	c := &run{s: s, fn: fn, in: in, out: out, n: n, m: m, x: slices.Clone(x), ca: newCaches(fn, m)}
 	c.r = &Report{Mode: mode, Method: s.Method, In: in, Out: out, Strict: s.Strict}
@@ -128,6 +129,9 @@ func (c *run) scalarPart(name string, w, g []float64, regrad func([]float64) err
 	if c.ca.d != nil {
 		p.Dual = weighted(c.ca.d, w)
 	}
+	if c.ca.b != nil {
+		p.Bounded = weighted(c.ca.b, w)
+	}
 	rep, err := numgrad.CheckProblem(p, c.s.partSettings(true))
 	if err != nil {
 		return err
@@ -190,6 +194,22 @@ func (c *run) linePart(name string, d int, u []float64, sc float64, j int, a flo
 			y, err := c.ca.d.at(xd)
 			if err != nil {
 				return backprop.Dual{}, err
+			}
+			return y[j], nil
+		}
+	}
+	if c.ca.b != nil {
+		xb := make([]runerr.Value, len(x))
+		p.Bounded = func(t []runerr.Value) (runerr.Value, error) {
+			// x + t·u in Value arithmetic, which rounds as the dual
+			// line's x_i + t.V·u_i and bounds that rounding; the
+			// constants join t's record of the evaluation.
+			for i := range x {
+				xb[i] = t[0].Mul(t[0].Const(u[i])).Add(t[0].Const(x[i]))
+			}
+			y, err := c.ca.b.at(xb)
+			if err != nil {
+				return runerr.Value{}, err
 			}
 			return y[j], nil
 		}
@@ -273,6 +293,9 @@ func (c *run) finish() *Report {
 	}
 	if c.ca.d != nil {
 		c.r.Evals += c.ca.d.calls
+	}
+	if c.ca.b != nil {
+		c.r.Evals += c.ca.b.calls
 	}
 	if c.r.Random && c.r.Failed == 0 {
 		c.r.Miss = Miss{K: len(c.r.Dirs)}

@@ -56,5 +56,11 @@
 // one entry for a JVP or HVP), and a disagreement inside it is Undecided.
 // The detection floor of an entry is therefore of order √u·G ≈ 1.5e-8·G
 // whatever the method: the exact references remove the step's error, not
-// the claim's unknown arithmetic.
+// the claim's unknown arithmetic. Their own rounding is unknown too,
+// unless F is offered over runerr.Value (Function.Bounded, a forward pass
+// over backprop.Scalar gives it as it gives Dual): that dual reference
+// bounds its rounding as it evaluates, so that a disagreement it resolves
+// is decided where the band of an unknown reference leaves it Undecided
+// (a confident softmax, whose derivatives the extensions compute by a
+// cancellation).
 package vector

@@ -2,11 +2,14 @@ package vector
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"sync"
 	"unsafe"
 
 	"github.com/gradcheck/gradcheck/backprop"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // Function is a vector-valued function F: ℝⁿ → ℝᵐ of named inputs packed
@@ -37,6 +40,14 @@ type Function struct {
 	// settle what finite differences cannot.
 	Complex func(dst, x []backprop.Complex) error
 	Dual    func(dst, x []backprop.Dual) error
+	// Bounded, if not nil, evaluates F over runerr.Value (the same pass
+	// written over backprop.Scalar gives it too): the dual reference with
+	// a running bound on its rounding, which numgrad uses in place of Dual
+	// (see numgrad.Problem.Bounded). A sub-check declares no term scale,
+	// so without it the rounding of an exact reference is only assumed,
+	// and a reference that cancels in its own order of evaluation (a
+	// confident softmax) decides nothing.
+	Bounded func(dst, x []runerr.Value) error
 }
 
 // dims checks fn and returns its input and output layouts, with the flat
@@ -73,12 +84,13 @@ func flat(l backprop.Layout, k int, name, field, size string) (backprop.Layout, 
 // sub-checks of one check (an output's line, a direction dy, a row of the
 // Jacobian) evaluate F at the same points — x ± h·e_i, the noise samples —
 // and share one evaluation of each. A point is keyed by the SHA-256 of
-// its bits, so −0 and +0 are two points, and a collision is not a
-// practical event. F's own calls are serial: it need not be safe for
+// its bits (key, where set, gives the bits that identify it), so −0 and +0
+// are two points, and a collision is not a practical event. F's own calls are serial: it need not be safe for
 // concurrent use. The signature of the piece F lay on at a point is kept
 // with its value.
 type cache[T any] struct {
 	f     func(dst, x []T) error
+	key   func(x []T) [32]byte
 	m     int
 	piece func([]byte) []byte
 	mu    sync.Mutex
@@ -102,8 +114,13 @@ func newCache[T any](f func(dst, x []T) error, m int, piece func([]byte) []byte)
 
 // at returns F at x, computed once.
 func (c *cache[T]) at(x []T) ([]T, error) {
-	var zero T
-	key := sha256.Sum256(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), len(x)*int(unsafe.Sizeof(zero))))
+	var key [32]byte
+	if c.key != nil {
+		key = c.key(x)
+	} else {
+		var zero T
+		key = sha256.Sum256(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), len(x)*int(unsafe.Sizeof(zero))))
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.vals[key]
@@ -127,13 +144,39 @@ func (c *cache[T]) pieceOf(dst []byte) []byte {
 	return append(dst, c.last...)
 }
 
-// caches holds a function's three caches: float64 and its extensions.
+// caches holds a function's caches: float64 and its extensions.
 type caches struct {
 	f *cache[float64]
 	c *cache[backprop.Complex]
 	d *cache[backprop.Dual]
+	b *cache[runerr.Value]
 }
 
 func newCaches(fn *Function, m int) *caches {
-	return &caches{f: newCache(fn.F, m, fn.Piece), c: newCache(fn.Complex, m, nil), d: newCache(fn.Dual, m, nil)}
+	ca := &caches{f: newCache(fn.F, m, fn.Piece), c: newCache(fn.Complex, m, nil), d: newCache(fn.Dual, m, nil), b: newCache(fn.Bounded, m, nil)}
+	if ca.b != nil {
+		ca.b.key = valueKey
+	}
+	return ca
+}
+
+// valueKey identifies a point of Values by their numbers alone: value,
+// derivative, magnitudes and bounds, not the record of the evaluation
+// that each carries (runerr.Seed makes a new one per evaluation), so that
+// sub-checks share F's evaluation at the same point as they do for the
+// other types. The outputs of a shared evaluation carry the record of the
+// first; the same inputs make the same operations, so its record is the
+// one the later evaluation would have made.
+func valueKey(x []runerr.Value) [32]byte {
+	h := sha256.New()
+	var b [48]byte
+	for _, v := range x {
+		for k, f := range [6]float64{v.V, v.D, v.MV, v.MD, v.EV, v.ED} {
+			binary.LittleEndian.PutUint64(b[8*k:], math.Float64bits(f))
+		}
+		h.Write(b[:])
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	return key
 }

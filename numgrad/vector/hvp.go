@@ -6,6 +6,7 @@ import (
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 )
 
 // HVPFunc computes a claimed Hessian–vector product dst = ∇²f(x)·v. It must
@@ -31,6 +32,10 @@ type HVPProblem struct {
 	// for H·v.
 	Complex func(dst, x []backprop.Complex) error
 	Dual    func(dst, x []backprop.Dual) error
+	// Bounded, if not nil, computes the gradient over runerr.Value: the
+	// dual reference of the lines with a running bound on its rounding
+	// (see Function.Bounded).
+	Bounded func(dst, x []runerr.Value) error
 }
 
 // FuncHVP returns the problem of a plain function f with its gradient
@@ -49,7 +54,8 @@ func FuncHVP(f func(x []float64) float64, grad func(dst, x []float64), x []float
 // the network), Network.Gradient on a copy of net as the reference
 // function with the network's pieces, and backprop.GradientAt over complex
 // and dual numbers, whose forward-over-reverse derivative along v is H·v
-// exactly: the project's own network has an exact HVP reference.
+// exactly: the project's own network has an exact HVP reference, and over
+// runerr.Value the bound of that reference's rounding.
 func NetworkHVP(net *backprop.Network, b backprop.Batch) (*HVPProblem, error) {
 	if net == nil {
 		panic("numgrad/vector: NetworkHVP: nil network")
@@ -72,6 +78,10 @@ func NetworkHVP(net *backprop.Network, b backprop.Batch) (*HVPProblem, error) {
 			return err
 		},
 		Dual: func(dst, x []backprop.Dual) error {
+			_, err := backprop.GradientAt(net, dst, x, b)
+			return err
+		},
+		Bounded: func(dst, x []runerr.Value) error {
 			_, err := backprop.GradientAt(net, dst, x, b)
 			return err
 		},
@@ -105,7 +115,7 @@ func CheckHVP(p *HVPProblem, hvp HVPFunc, s *Settings) (*Report, error) {
 	if p.Gradient.Layout != nil {
 		lay = *p.Gradient.Layout
 	}
-	fn := &Function{In: lay, Out: lay, N: n, M: n, F: p.Grad, Piece: p.Piece, Complex: p.Complex, Dual: p.Dual}
+	fn := &Function{In: lay, Out: lay, N: n, M: n, F: p.Grad, Piece: p.Piece, Complex: p.Complex, Dual: p.Dual, Bounded: p.Bounded}
 	if lay.Blocks != nil {
 		fn.N, fn.M = 0, 0
 	}
@@ -115,7 +125,7 @@ func CheckHVP(p *HVPProblem, hvp HVPFunc, s *Settings) (*Report, error) {
 	}
 	gs := c.s.CheckSettings
 	gs.Indices = nil
-	if gs.Method == numgrad.MethodComplex && p.Gradient.Complex == nil || gs.Method == numgrad.MethodDual && p.Gradient.Dual == nil {
+	if gs.Method == numgrad.MethodComplex && p.Gradient.Complex == nil || gs.Method == numgrad.MethodDual && p.Gradient.Dual == nil && p.Gradient.Bounded == nil {
 		c.r.Notes = append(c.r.Notes, fmt.Sprintf("the gradient's problem has no %v extension: the gradient is checked by central differences", gs.Method))
 		gs.Method = numgrad.MethodCentral
 	}

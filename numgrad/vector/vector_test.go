@@ -8,6 +8,7 @@ import (
 
 	"github.com/gradcheck/gradcheck/backprop"
 	"github.com/gradcheck/gradcheck/numgrad"
+	"github.com/gradcheck/gradcheck/numgrad/runerr"
 	"github.com/gradcheck/gradcheck/numgrad/vector"
 )
 
@@ -309,4 +310,69 @@ func tanhNet() (*backprop.Network, backprop.Batch) {
 	net := backprop.MustNew(backprop.Config{Sizes: []int{3, 4, 2}, Activations: []backprop.Activation{backprop.Tanh, backprop.Identity}, Loss: backprop.SoftmaxCrossEntropy, Seed: 5})
 	d := &backprop.Dataset{N: 3, In: 3, Out: 2, X: []float64{0.1, -0.5, 0.7, 1, 0.2, -0.3, -0.8, 0.4, 0.9}, Y: []float64{1, 0, 0.3, 0.7, 0, 1}}
 	return net, backprop.All(d)
+}
+
+// polyT is poly's F over any element type.
+func polyT[T backprop.Scalar[T]](dst, x []T) error {
+	a0, a1, b0, b1 := x[0], x[1], x[2], x[3]
+	dst[0], dst[1], dst[2] = a0.Mul(b0).Mul(b0), a1.Add(a0.Mul(b1)), a1.Mul(a1).Mul(a1).Mul(b0)
+	return nil
+}
+
+// TestBoundedIsDual: a function that offers its dual extension over
+// runerr.Value (Function.Bounded) alone is checked by MethodDual in every
+// mode on the estimates that Function.Dual gives, bit for bit, and its
+// extension's evaluations are shared between the sub-checks as the
+// others' are: eight directions evaluate it as often as one.
+func TestBoundedIsDual(t *testing.T) {
+	t.Parallel()
+	fn, x, jac := poly()
+	fb := *fn
+	fb.Dual, fb.Bounded = nil, polyT[runerr.Value]
+	s := &vector.Settings{CheckSettings: numgrad.CheckSettings{Method: numgrad.MethodDual}}
+	full := &vector.Settings{CheckSettings: numgrad.CheckSettings{Method: numgrad.MethodDual}, Full: true}
+	for _, tc := range []struct {
+		name string
+		run  func(fn *vector.Function) (*vector.Report, error)
+	}{
+		{"vjp", func(fn *vector.Function) (*vector.Report, error) {
+			return vector.CheckVJP(fn, x, vjpOf(jac, 3, 4, nil), s)
+		}},
+		{"vjp full", func(fn *vector.Function) (*vector.Report, error) {
+			return vector.CheckVJP(fn, x, vjpOf(jac, 3, 4, nil), full)
+		}},
+		{"jvp", func(fn *vector.Function) (*vector.Report, error) {
+			return vector.CheckJVP(fn, x, jvpOf(jac, 3, 4, nil), s)
+		}},
+		{"jacobian", func(fn *vector.Function) (*vector.Report, error) { return vector.CheckJacobian(fn, x, jac, s) }},
+	} {
+		want, err := tc.run(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tc.run(&fb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.OK() || got.Passed != len(got.Entries) || len(got.Entries) != len(want.Entries) {
+			t.Errorf("%s: want RIGHT over %d entries:\n%s", tc.name, len(want.Entries), got)
+			continue
+		}
+		for k, e := range got.Entries {
+			if w := want.Entries[k].Estimate; math.Float64bits(e.Estimate) != math.Float64bits(w) {
+				t.Errorf("%s: %s: the bounded reference gives %v, the dual one %v", tc.name, e.Name(got.Mode), e.Estimate, w)
+			}
+		}
+	}
+	one, err := vector.CheckVJP(&fb, x, vjpOf(jac, 3, 4, nil), &vector.Settings{CheckSettings: numgrad.CheckSettings{Method: numgrad.MethodDual}, Directions: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eight, err := vector.CheckVJP(&fb, x, vjpOf(jac, 3, 4, nil), &vector.Settings{CheckSettings: numgrad.CheckSettings{Method: numgrad.MethodDual}, Directions: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eight.Evals != one.Evals {
+		t.Errorf("8 directions made %d evaluations, 1 made %d", eight.Evals, one.Evals)
+	}
 }
