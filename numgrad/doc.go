@@ -30,7 +30,14 @@
 // OK is true, the report names them, and strict mode
 // ([CheckSettings.Strict], --strict) makes them fail. The bound of each
 // estimate assumes rounding noise within 5.7 standard deviations and at
-// most one kink within the steps on each side. Each component states its
+// most one kink within the steps on each side. One limit no finite
+// difference passes: without piece information, a piece of f around x
+// narrower than the noise lets any step see (a width w with |gap|·w below
+// f's rounding: two ReLU units 1e-14 from their kinks on either side of
+// x, whose slope changes undo each other) is invisible, and a claim that
+// is the derivative of that piece alone is judged by the slope f shows
+// around it; a model that declares its pieces (numgrad.Signs) is judged on
+// its own piece. Each component states its
 // own floor. Measured over the soundness suite (numgrad/soundness,
 // `make soundness`, reports/soundness.md: 2,550 random correct networks and
 // models, each also with one component planted wrong by 1e-2 … 1e-12 of
