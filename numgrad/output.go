@@ -118,11 +118,7 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 				names = append(names, c.Name())
 			}
 		}
-		more := ""
-		if r.Undecided > len(names) {
-			more = fmt.Sprintf(" and %d more", r.Undecided-len(names))
-		}
-		p("warning: %d undecided (%s%s): neither right nor wrong on this evidence; their notes say why (strict mode fails them)", r.Undecided, strings.Join(names, ", "), more)
+		p("%s", UndecidedWarning(r.Undecided, names, "their notes say why"))
 	}
 	p("verdict: %s", r.verdict())
 	_, err := io.WriteString(w, b.String())
@@ -520,3 +516,17 @@ func (r *Report) JSON() *ReportJSON {
 
 // MarshalJSON writes the report's JSON form, [Report.JSON].
 func (r *Report) MarshalJSON() ([]byte, error) { return json.Marshal(r.JSON()) }
+
+// UndecidedWarning is a report's warning line for n undecided entries, of
+// which names are the first few, and why (a clause, or ""): the one wording
+// of numgrad's reports and those built on them (numgrad/vector).
+func UndecidedWarning(n int, names []string, why string) string {
+	more := ""
+	if n > len(names) {
+		more = fmt.Sprintf(" and %d more", n-len(names))
+	}
+	if why != "" {
+		why = "; " + why
+	}
+	return fmt.Sprintf("warning: %d undecided (%s%s): neither right nor wrong on this evidence%s (strict mode fails them)", n, strings.Join(names, ", "), more, why)
+}

@@ -114,11 +114,7 @@ func (r *Report) WriteTable(w io.Writer, indent string) error {
 				names = append(names, e.Name(r.Mode))
 			}
 		}
-		more := ""
-		if r.Undecided > len(names) {
-			more = fmt.Sprintf(" and %d more", r.Undecided-len(names))
-		}
-		p("warning: %d undecided (%s%s): neither right nor wrong on this evidence (strict mode fails them)", r.Undecided, strings.Join(names, ", "), more)
+		p("%s", numgrad.UndecidedWarning(r.Undecided, names, ""))
 	}
 	p("verdict: %s", r.Verdict())
 	_, err := io.WriteString(w, b.String())
