@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"io"
 	"math"
 	"strings"
 
@@ -34,16 +35,43 @@ type TB interface {
 func CheckGradient(t TB, m backprop.Model, b backprop.Batch, s *numgrad.CheckSettings) Verdict {
 	t.Helper()
 	v, r, err := Verify(m, b, s)
+	return settle(t, "CheckGradient", "the gradient", v, r, err)
+}
+
+// tabler is a report that prints its table: numgrad's or numgrad/vector's.
+type tabler interface {
+	WriteTable(w io.Writer, indent string) error
+}
+
+// settle fails t at once on err, reports the table of a Fail as what is
+// wrong, and returns v: the end of CheckGradient and CheckLayer.
+func settle(t TB, fn, what string, v Verdict, r tabler, err error) Verdict {
+	t.Helper()
 	if err != nil {
-		t.Fatalf("fuzz: CheckGradient: %v", err)
+		t.Fatalf("fuzz: %s: %v", fn, err)
 		return Fail
 	}
 	if v == Fail {
 		var tab strings.Builder
 		r.WriteTable(&tab, "  ")
-		t.Errorf("the gradient is wrong:\n%s", tab.String())
+		t.Errorf("%s is wrong:\n%s", what, tab.String())
 	}
 	return v
+}
+
+// verdictOf is the verdict of a report with the given flags and counts:
+// NonFinite where it flags one, Fail where it is not OK, Undecided where
+// it is right where decided, Pass otherwise.
+func verdictOf(flags, nonFinite, undecided int, ok bool) Verdict {
+	switch {
+	case flags > 0 || nonFinite > 0:
+		return NonFinite
+	case !ok:
+		return Fail
+	case undecided > 0:
+		return Undecided
+	}
+	return Pass
 }
 
 // Verify checks m's gradient on b at m's parameters with numgrad.CheckModel
@@ -64,15 +92,7 @@ func Verify(m backprop.Model, b backprop.Batch, s *numgrad.CheckSettings) (Verdi
 	if err != nil {
 		return Fail, nil, err
 	}
-	switch {
-	case len(r.Flags) > 0 || r.NonFinite > 0:
-		return NonFinite, r, nil
-	case !r.OK():
-		return Fail, r, nil
-	case r.Undecided > 0:
-		return Undecided, r, nil
-	}
-	return Pass, r, nil
+	return verdictOf(len(r.Flags), r.NonFinite, r.Undecided, r.OK()), r, nil
 }
 
 // Check holds m's gradient on b against the exact gradient of net's cost

@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"math"
-	"strings"
 
 	"github.com/gradcheck/gradcheck/layer"
 	"github.com/gradcheck/gradcheck/numgrad/vector"
@@ -18,16 +17,7 @@ import (
 func CheckLayer(t TB, l layer.Layer, args []layer.Arg, s *vector.Settings) Verdict {
 	t.Helper()
 	v, r, err := VerifyLayer(l, args, s)
-	if err != nil {
-		t.Fatalf("fuzz: CheckLayer: %v", err)
-		return Fail
-	}
-	if v == Fail {
-		var tab strings.Builder
-		r.WriteTable(&tab, "  ")
-		t.Errorf("the backward pass is wrong:\n%s", tab.String())
-	}
-	return v
+	return settle(t, "CheckLayer", "the backward pass", v, r, err)
 }
 
 // VerifyLayer checks l's backward pass at args with layer.Check and
@@ -48,13 +38,5 @@ func VerifyLayer(l layer.Layer, args []layer.Arg, s *vector.Settings) (Verdict, 
 	if err != nil {
 		return Fail, nil, err
 	}
-	switch {
-	case len(r.Flags) > 0 || r.NonFinite > 0:
-		return NonFinite, r, nil
-	case !r.OK():
-		return Fail, r, nil
-	case r.Undecided > 0:
-		return Undecided, r, nil
-	}
-	return Pass, r, nil
+	return verdictOf(len(r.Flags), r.NonFinite, r.Undecided, r.OK()), r, nil
 }
