@@ -232,7 +232,7 @@ func (s *CheckSettings) validate(x []float64) error {
 		if !finite(xi) {
 			return nil // flagged by the check
 		}
-		if h := Step(xi, s.Step); !(h > 0) || h < 0x1p-40*math.Max(1, math.Abs(xi)) {
+		if h := Step(xi, s.Step); !(h > 0) || h < minRelStep*math.Max(1, math.Abs(xi)) {
 			return fmt.Errorf("numgrad: step %v is below the resolution of x[%d] = %v (h = %v): want at least 2⁻⁴⁰ ≈ 9e-13", s.Step, i, xi, h)
 		}
 		return nil

@@ -156,8 +156,18 @@ func (c *checker) extend(sw *Sweep) bool {
 		return sw.Errors[n-1] > 4*c.r(sw, n-1) || sw.Errors[n-2] > 4*c.r(sw, n-2)
 	}
 	onto := !sw.crossL[n-1] && sw.crossL[n-2] || !sw.crossR[n-1] && sw.crossR[n-2]
-	return onto || sw.crossL[n-1] && sw.crossR[n-1]
+	// Both sides crossing calls for steps down to 2⁻⁴⁰ of the coordinate's
+	// scale, no smaller: below it a step's change to f's inputs may vanish
+	// in f's own rounding (z = w·(x + h) + rest, with rest large, rounds to
+	// the z of x), which puts x + h on x's piece with f(x + h) = f(x) and
+	// looks like a flat piece that is not there.
+	deep := sw.crossL[n-1] && sw.crossR[n-1] && sweepFirst*math.Pow(4, -float64(n)) >= minRelStep
+	return onto || deep
 }
+
+// minRelStep is the smallest relative step the settings accept (see
+// CheckSettings.Step), and the floor of the deep steps of extend.
+const minRelStep = 0x1p-40
 
 // r returns the rounding bound of level j's central difference.
 func (c *checker) r(sw *Sweep, j int) float64 { return centralRound(c.sig(sw.fmag[j]), sw.Steps[j]) }
@@ -483,9 +493,18 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) error {
 			continue
 		}
 		d := sides[s]
-		off := make([]bool, len(d)) // levels on another piece than adj
+		off := make([]bool, len(d)) // levels on another piece than adj, or flat
+		changed := false
 		for j := range d {
 			off[j] = sigs[s][j] != adj
+			// A difference exactly 0 below a level on the same piece
+			// where f did change measured nothing: f's change over the
+			// step is below its rounding (the deep steps where both
+			// sides cross, see extend), as bestLevel's flat levels.
+			if !off[j] {
+				off[j] = changed && d[j] == 0
+				changed = changed || d[j] != 0 && finite(d[j])
+			}
 		}
 		for j := 0; j+1 < len(sw.Steps); j++ {
 			if off[j] || off[j+1] || !finite(d[j]) || !finite(d[j+1]) {
