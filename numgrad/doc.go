@@ -37,18 +37,20 @@
 // x, whose slope changes undo each other) is invisible, and a claim that
 // is the derivative of that piece alone is judged by the slope f shows
 // around it; a model that declares its pieces (numgrad.Signs) is judged on
-// its own piece. Each component states its
-// own floor. Measured over the soundness suite (numgrad/soundness,
-// `make soundness`, reports/soundness.md: 2,550 random correct networks and
-// models, each also with one component planted wrong by 1e-2 … 1e-12 of
-// the largest, under every method), the median floor relative to the
-// largest component max|g| is 5e-10 … 3e-9 by central differences (9e-9
-// on a confident softmax), 2e-12 … 6e-12 by Richardson and 1e-14 by the
-// complex step and dual numbers for a backprop.Network or any model that
-// declares its term scale; about 1e-8 (√u) for a model that declares no
-// term scale, under every method. Every planted error above twice its
-// component's floor failed, no correct component failed, and at most
-// 0.42 % of a category's components were Undecided (0 on smooth cases).
+// its own piece.
+//
+// Each component states its own floor. Measured over the soundness suite
+// (numgrad/soundness, `make soundness`, reports/soundness.md: 2,550
+// random correct networks and models, each also with one component
+// planted wrong by 1e-2 … 1e-12 of the largest, under every method), the
+// median floor relative to the largest component max|g| is 5e-10 … 3e-9
+// by central differences (9e-9 on a confident softmax, 2e-7 with x exactly
+// on kinks), 2e-12 … 6e-12 by Richardson and 1e-14 by the complex step and
+// dual numbers for a backprop.Network or any model that declares its term
+// scale; about 1e-8 (√u) for a model that declares no term scale, under
+// every method. Every planted error above twice its component's floor
+// failed, no correct component failed, and at most 0.37 % of a category's
+// components were Undecided (0 on smooth cases).
 //
 // # The problem
 //
