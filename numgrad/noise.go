@@ -48,10 +48,9 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 // the others, the mark of a kink between two points, which rounding noise
 // leaves in fewer than one sampling in ten. Only if every sampling is left
 // out for a spike are they all used: the estimate is then too large, which
-// costs resolution. Of the rest, those more than four times the finest
-// spacing's are left out too (see spacingConsistent): noise that grows
-// with the spacing is curvature or kinks, and too large a noise passes the
-// evidence of a kink, at steps below it, for rounding.
+// costs resolution, and too large a noise passes the evidence of a kink,
+// at steps below it, for rounding: which is why the finer spacings are
+// tried first where spikes are many.
 //
 // Where most samplings held a spike, the spacings 2⁻⁵⁰ and 2⁻⁵⁶ are tried
 // as well (kinks within 1e-13 of x reach every other spacing). Samplings
@@ -65,7 +64,7 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float64, rng *rand.Rand) (sigma float64, flat bool, err error) {
 	var fv [noiseSamples]float64
 	xt := make([]float64, len(x))
-	var est, spiky, at []float64 // at[k]: est[k]'s spacing
+	var est, spiky []float64
 	dirs := make([][]float64, noiseDirections)
 	for d := range dirs {
 		dirs[d] = noiseDirection(x, rng)
@@ -102,7 +101,7 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 					spiky = append(spiky, s)
 					continue
 				}
-				est, at = append(est, s), append(at, delta)
+				est = append(est, s)
 			}
 		}
 	}
@@ -115,41 +114,8 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 	}
 	if len(positive(est)) == 0 {
 		est = append(est, spiky...)
-	} else {
-		est = spacingConsistent(est, at)
 	}
 	return math.Max(median(est), eps*math.Abs(fx)), len(positive(est)) == 0, nil
-}
-
-// spacingConsistent returns the estimates est (est[k] measured at spacing
-// at[k]) that agree with the finest spacing's: rounding noise does not
-// depend on the spacing, while curvature, and kinks whose jumps the
-// samples smear out too evenly for a spike (several units within 1e-9 of
-// their kinks), pass for noise that grows with it. An estimate above four
-// times the median at the finest spacing that has one is such; left in, it
-// would pass the central differences below the kinks, which show x's own
-// piece, for noise, and a kink's disagreement for the claim's.
-func spacingConsistent(est, at []float64) []float64 {
-	finest := math.Inf(1)
-	for k, v := range est {
-		if v > 0 {
-			finest = math.Min(finest, at[k])
-		}
-	}
-	var ref []float64
-	for k, v := range est {
-		if at[k] == finest {
-			ref = append(ref, v)
-		}
-	}
-	m := median(ref)
-	var out []float64
-	for k, v := range est {
-		if at[k] == finest || v <= 4*m {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // spike reports whether the second differences of fv hold one value, or

@@ -151,9 +151,14 @@ func (c *checker) sweep(w *worker, k int) (*Sweep, error) {
 // a wrong claim's gap persists at every step.
 func (c *checker) extend(sw *Sweep) bool {
 	n := len(sw.Steps)
+	// No extension below 2⁻⁴⁰ of the coordinate's scale (minRelStep): there
+	// a step's change to f's inputs may vanish in f's own rounding (w·(x +
+	// h) + b with b large rounds to w·x + b), which looks like a flat f, or
+	// a flat piece, that is not there.
+	above := sweepFirst*math.Pow(4, -float64(n)) >= minRelStep
 	if !sw.pieces {
 		// And one step past the last that missed, for a pair below it.
-		return sw.Errors[n-1] > 4*c.r(sw, n-1) || sw.Errors[n-2] > 4*c.r(sw, n-2)
+		return above && (sw.Errors[n-1] > 4*c.r(sw, n-1) || sw.Errors[n-2] > 4*c.r(sw, n-2))
 	}
 	onto := !sw.crossL[n-1] && sw.crossL[n-2] || !sw.crossR[n-1] && sw.crossR[n-2]
 	// Both sides crossing calls for steps down to 2⁻⁴⁰ of the coordinate's
@@ -161,7 +166,7 @@ func (c *checker) extend(sw *Sweep) bool {
 	// in f's own rounding (z = w·(x + h) + rest, with rest large, rounds to
 	// the z of x), which puts x + h on x's piece with f(x + h) = f(x) and
 	// looks like a flat piece that is not there.
-	deep := sw.crossL[n-1] && sw.crossR[n-1] && sweepFirst*math.Pow(4, -float64(n)) >= minRelStep
+	deep := sw.crossL[n-1] && sw.crossR[n-1] && above
 	return onto || deep
 }
 
