@@ -75,7 +75,7 @@ type Problem struct {
 	// roundoff u then errs by at most 2γ_K(u)·M_i, and the check allows
 	// that and no more. Without it the arithmetic of the claim is unknown,
 	// and a disagreement that it could explain is Undecided (see
-	// "Tolerances from the arithmetic" in the package documentation).
+	// "The bounds" in the package documentation).
 	TermScale []float64
 	Chain     int
 
