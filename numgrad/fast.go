@@ -359,6 +359,9 @@ func (c *checker) settleProjection(p *Projection, sw *Sweep, al allowance) {
 	case j.status == Pass && 2*b <= resolveFraction*scale:
 		p.Status = Pass
 		p.Note = fmt.Sprintf("failed at its step, across a kink; the step sweep along it agrees at h = %.2g (bound %.2g)", sw.Steps[sw.Best], b)
+	case j.status == Fail && !sw.pieces && c.steps(sw):
+		sw.ramp = true
+		undecided(fmt.Sprintf("the step sweep along it settles %.3g from the claim at h = %.2g, but below it f jumps on the scale of the steps (kinks closer than they, without the pieces; see the sweep's steps)", math.Abs(e-sw.Claimed), sw.Steps[sw.Best]))
 	case j.status == Fail:
 		p.Note = fmt.Sprintf("the step sweep along it levels off %.3g from the claim at h = %.2g (bound %.2g)", math.Abs(e-sw.Claimed), sw.Steps[sw.Best], b)
 	default:
@@ -367,7 +370,8 @@ func (c *checker) settleProjection(p *Projection, sw *Sweep, al allowance) {
 }
 
 // projectionsAtKinks makes Undecided the failed projections of a problem
-// without pieces where the full check found x on a kink (a Kink component):
+// without pieces where the full check found x on a kink (a Kink component,
+// or one whose sweep shows f jumping at x on the steps' scale, see steps):
 // a projection's disagreement is evidence only where no kink lies within
 // the check's resolution of x along it, which without pieces nothing along
 // a random direction tells. Kinks close to x whose slope changes cancel
@@ -381,8 +385,9 @@ func (c *checker) projectionsAtKinks(f *Fast) {
 		return
 	}
 	kink := false
-	for _, comp := range c.comps {
-		kink = kink || comp.Status == Kink
+	for k, comp := range c.comps {
+		sw := c.st[k].sweep
+		kink = kink || comp.Status == Kink || sw != nil && sw.ramp
 	}
 	if !kink {
 		return

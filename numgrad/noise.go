@@ -23,8 +23,8 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 
 // noiseOf estimates the noise of f near x after Moré and Wild's ECnoise
 // (SIAM J. Sci. Comput. 33(3), 2011): f is sampled at m+1 = 9 equally
-// spaced points x + t·δ·p along a random direction p (p_i = ±max(1, |x_i|),
-// signs from rng); the j-th differences Δʲf of a smooth function shrink
+// spaced points x + t·δ·p along a random direction p (see
+// noiseDirection); the j-th differences Δʲf of a smooth function shrink
 // like δʲ while those of the noise grow by the factor √((2j)!/(j!)²), so
 //
 //	σ_j = √(γ_j · mean_t (Δʲf_t)²),  γ_j = (j!)²/(2j)!
@@ -184,11 +184,18 @@ var (
 	coarseSpacings = []float64{0x1p-14, 0x1p-8}
 )
 
-// noiseDirection returns p_i = ±max(1, |x_i|), signs from rng.
+// noiseDirection returns p_i = ±max(1, |x_i|)·(1 + u_i), signs and u_i ∈
+// [0, 1) from rng. The factor 1 + u_i gives every sample point x + t·δ·p
+// a full mantissa, as the steps of a sweep have: with p_i = ±max(1, |x_i|)
+// alone, parameters and data of few bits (a fuzzer's, or 0.5, 2.25) keep
+// x + t·δ·p exact and the rounding of f's inner sums (w·x + b with |b| ≫
+// |f|) out of every sampling, and the noise measured would be only the
+// last rounding, eps·|f|, far below what the steps meet (FuzzUserModel's
+// regress-inner-rounding).
 func noiseDirection(x []float64, rng *rand.Rand) []float64 {
 	p := make([]float64, len(x))
 	for i, v := range x {
-		p[i] = math.Max(1, math.Abs(v))
+		p[i] = math.Max(1, math.Abs(v)) * (1 + rng.Float64())
 		if rng.IntN(2) == 0 {
 			p[i] = -p[i]
 		}

@@ -333,31 +333,43 @@ func (c *checker) classify(k int, sw *Sweep) {
 }
 
 // steps reports whether f, seen without its pieces, jumps at x on the
-// scale of the steps below the best level: there the deviations
-// (D_j − D_best)·h_j of three consecutive levels stand above their noise
-// and do not shrink with h (the third at least a quarter of the first).
-// A smooth f's shrink like h³, and a kink's within the stencils like h
-// (J·(h − s)/2 for a jump J of the slope at s < h); two kinks closer to x
-// than those steps, one on each side, whose slope changes undo each other
-// (a unit turning on at t = +2e-13 and off at t = −4e-13) make f a ramp
-// narrower than the steps, whose central differences carry a constant
-// J·(s₂ − s₁)/2 over h: they grow like 1/h towards x's own slope, each
-// within its rounding, and the pair above them levels off away from a
-// claim that is right on the ramp. No step that resolves the claim's
-// slope stays on it: no verdict.
+// scale of the smallest steps: against the estimate D_0 of some level at or
+// above the best, the deviations (D_j − D_0)·h_j of three consecutive
+// levels, the last below the best, stand above their noise and do not
+// shrink with h (each at least half the one before). A smooth f's shrink
+// like h (D_j − D_0 tends to a constant), and so do those of the steps that
+// stay on x's piece below a kink at distance s (D_j is x's slope there);
+// the steps above it give D_j = a + J/2 − J·s/(2h_j), whose deviations
+// J·s/2·(1 − h_j/h_0) hold still. Two kinks closer to x than the smallest
+// steps, one on each side, whose slope changes undo each other (units
+// turning on at t = +2e-13 and off at t = −1e-13) make f a ramp narrower
+// than the steps: D_j = a + J·(s₂ − s₁)/(2h_j) grows like 1/h towards x's
+// own slope, each within its rounding, every pair of levels above the ramp
+// agrees away from a claim that is right on it, and the deviations of the
+// levels that reach the ramp hold still down to the smallest step, with
+// the best pair among them (properties' regress-ramp-below-the-floor). No
+// step that resolves the claim's slope stays on x's piece: no verdict.
+// Requiring the run to pass below the best keeps a kink that the smaller
+// steps leave behind, which shows such a run above the best pair, from
+// counting.
 func (c *checker) steps(sw *Sweep) bool {
 	if sw.Best < 0 {
 		return false
 	}
-	d0 := sw.Estimates[sw.Best]
-	dev := func(k int) float64 { return (sw.Estimates[k] - d0) * sw.Steps[k] }
-	for j := sw.Best + 1; j+2 < len(sw.Steps); j++ {
-		ok := true
-		for k := j; k < j+3; k++ {
-			ok = ok && finite(dev(k)) && math.Abs(dev(k)) > noiseBound(c.sig(sw.fmag[k]), 0.5, -0.5)
+	for j0 := sw.Best; j0 >= 0; j0-- {
+		d0 := sw.Estimates[j0]
+		if !finite(d0) {
+			continue
 		}
-		if ok && math.Abs(dev(j+2)) >= math.Abs(dev(j))/4 {
-			return true
+		dev := func(k int) float64 { return math.Abs((sw.Estimates[k] - d0) * sw.Steps[k]) }
+		for j := max(j0+1, sw.Best-1); j+2 < len(sw.Steps); j++ {
+			ok := true
+			for k := j; k < j+3; k++ {
+				ok = ok && finite(dev(k)) && dev(k) > noiseBound(c.sig(sw.fmag[k]), 0.5, -0.5)
+			}
+			if ok && dev(j+1) >= dev(j)/2 && dev(j+2) >= dev(j+1)/2 {
+				return true
+			}
 		}
 	}
 	return false
