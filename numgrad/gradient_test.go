@@ -205,3 +205,46 @@ func TestNoise(t *testing.T) {
 		t.Errorf("f infinite off x: Noise = %v, want the floor", got)
 	}
 }
+
+// TestNoiseKinksUnderCurvature: kinks within the first interval of the
+// coarsest sampling, whose jump is small beside f's curvature there (two
+// units 4.7e-10 from their kinks in a cost of curvature ~100), must not
+// pass for noise: the estimate stays at f's rounding, not the ~1e-10 of
+// the kinks (properties-long's rapid seed 7 shrank to such a case), for
+// every seed of the sampling directions.
+func TestNoiseKinksUnderCurvature(t *testing.T) {
+	t.Parallel()
+	const s = 4.656612873077393e-10
+	x := []float64{0.3, -0.2}
+	f := func(y []float64) float64 {
+		z := (y[0] - x[0]) + (y[1] - x[1])
+		return 7 + 60*(y[0]*y[0]+y[1]*y[1]) + 0.9*(max(z+s, 0)-max(z-s, 0))
+	}
+	for seed := range uint64(50) {
+		if got := numgrad.Noise(f, x, 0x1p-53, rand.New(rand.NewPCG(seed, 1))); got > 1e-13 {
+			t.Errorf("seed %d: Noise = %g, want f's rounding (about 1e-15)", seed, got)
+		}
+	}
+}
+
+// TestNoiseInnerRounding: f = (w·x + b − y)², its residual small beside
+// b, with parameters and data of few bits (a fuzzer's): f's noise is the
+// rounding of ŷ = w·x + b, ulp(b)/√12 times |∂f/∂ŷ| = 2|r|, far above
+// eps·|f|, and the sampling must see it although x + t·δ·p would be exact
+// for a direction p of few bits too (FuzzUserModel's regress-inner-rounding).
+func TestNoiseInnerRounding(t *testing.T) {
+	t.Parallel()
+	const xd, y = -0x1p-13, 1.505859375
+	f := func(th []float64) float64 {
+		r := th[0]*xd + th[1] - y
+		return r * r
+	}
+	th := []float64{2.1016845703125, 1.505859375}
+	r := th[0]*xd + th[1] - y
+	want := 2 * math.Abs(r) * 0x1p-52 / math.Sqrt(12)
+	for seed := range uint64(20) {
+		if got := numgrad.Noise(f, th, 0x1p-53, rand.New(rand.NewPCG(seed, 1))); got < want/4 || got > 4*want {
+			t.Errorf("seed %d: Noise = %g, want about %g (eps·|f| = %g)", seed, got, want, 0x1p-53*r*r)
+		}
+	}
+}

@@ -66,6 +66,18 @@ func TestMLPWithoutPiecesRegressions(t *testing.T) {
 		theta: []float64{0, 0, 1, 1, 1, 0, 0, 0, 4, 0},
 		x:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {2.2737367544323206e-13}, {-1.1368683772161603e-13}},
 		y:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}, {-1}},
+	}, {
+		// Two samples 4.7e-10 from the kinks of units 0 and 2, on either
+		// side, within the first interval of the noise's sampling at 2⁻²⁰:
+		// their jump was smaller than four times the curvature there, the
+		// sampling passed for a spike-free one, and the noise came out
+		// 7.6e-11 instead of 2.4e-15, which let the largest steps, across
+		// the kinks, decide (b₁[0]: claimed 6, they see 6.22); it was WRONG
+		// (properties-long, rapid seed 7).
+		name: "kink-under-curvature", in: 1, hidden: 4, out: 1,
+		theta: []float64{1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 4, 0, 0},
+		x:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {4.656612873077393e-10}, {1}, {-4.656612873077393e-10}},
+		y:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}, {-1}},
 	}} {
 		d, err := backprop.NewDataset(tc.x, tc.y)
 		if err != nil {
