@@ -333,30 +333,34 @@ func (c *checker) classify(k int, sw *Sweep) {
 }
 
 // steps reports whether f, seen without its pieces, jumps at x on the
-// scale of the smallest steps: against the estimate D_0 of some level at or
-// above the best, the deviations (D_j − D_0)·h_j of three consecutive
-// levels, the last below the best, stand above their noise and do not
-// shrink with h (each at least half the one before). A smooth f's shrink
-// like h (D_j − D_0 tends to a constant), and so do those of the steps that
-// stay on x's piece below a kink at distance s (D_j is x's slope there);
-// the steps above it give D_j = a + J/2 − J·s/(2h_j), whose deviations
-// J·s/2·(1 − h_j/h_0) hold still. Two kinks closer to x than the smallest
-// steps, one on each side, whose slope changes undo each other (units
-// turning on at t = +2e-13 and off at t = −1e-13) make f a ramp narrower
-// than the steps: D_j = a + J·(s₂ − s₁)/(2h_j) grows like 1/h towards x's
-// own slope, each within its rounding, every pair of levels above the ramp
-// agrees away from a claim that is right on it, and the deviations of the
-// levels that reach the ramp hold still down to the smallest step, with
-// the best pair among them (properties' regress-ramp-below-the-floor). No
-// step that resolves the claim's slope stays on x's piece: no verdict.
-// Requiring the run to pass below the best keeps a kink that the smaller
-// steps leave behind, which shows such a run above the best pair, from
-// counting.
+// scale of the smallest steps: against the estimate D_0 of some larger
+// step, the deviations (D_j − D_0)·h_j of three consecutive levels, the
+// last below the best, stand above their noise and do not shrink with h
+// (each at least half the one before).
+//
+// Two kinks closer to x than the smallest steps, one on each side, whose
+// slope changes undo each other (units turning on at t = +2e-13 and off at
+// t = −1e-13) make f a ramp of width w narrower than the steps: D_j = a +
+// J·w/(2h_j) grows like 1/h towards x's own slope a, each within its
+// rounding, the pairs of levels agree away from a claim that is right on
+// the ramp, and the deviations hold still at J·w/2 down to the smallest
+// step. No step that resolves the claim's slope stays on x's piece: no
+// verdict. A smooth f's deviations shrink like h (D_j − D_0 tends to a
+// constant), and so do those of the steps that stay on x's piece below a
+// kink at distance s (D_j = a there); the steps above such a kink give D_j
+// = a + J/2 − J·s/(2h_j), whose deviations J·s/2·(1 − h_j/h_0) hold still,
+// which is why the run must pass below the best: a kink that the smaller
+// steps leave behind shows it above the best pair. D_0 may be any larger
+// step's, the best's or one below it: where the best is a large step whose
+// truncation T is comparable to J·w/2 over the smallest steps (T·h_j),
+// only a step near the run leaves the ramp alone in the deviations.
+// (properties' TestMLPWithoutPiecesRegressions: w = 3.4e-13 with the best
+// pair straddling the ramp; w = 8.5e-14 with the best at h = 0.016.)
 func (c *checker) steps(sw *Sweep) bool {
 	if sw.Best < 0 {
 		return false
 	}
-	for j0 := sw.Best; j0 >= 0; j0-- {
+	for j0 := range sw.Steps {
 		d0 := sw.Estimates[j0]
 		if !finite(d0) {
 			continue

@@ -78,6 +78,16 @@ func TestMLPWithoutPiecesRegressions(t *testing.T) {
 		theta: []float64{1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 4, 0, 0},
 		x:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {4.656612873077393e-10}, {1}, {-4.656612873077393e-10}},
 		y:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}, {-1}},
+	}, {
+		// Two samples 2.8e-14 and 5.7e-14 from the kinks of units 1 and
+		// 2: a ramp of width 8.5e-14 whose best pair of steps is a large
+		// one (h = 0.016), its truncation over the smallest steps as large
+		// as the ramp (b₁[2]: claimed 17.78, the steps see 18.69); it was
+		// WRONG (properties-long, rapid seed 7, once the noise was right).
+		name: "ramp-under-truncation", in: 1, hidden: 4, out: 1,
+		theta: []float64{0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0},
+		x:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {2.842170943040401e-14}, {1}, {-5.684341886080802e-14}},
+		y:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}, {-1}},
 	}} {
 		d, err := backprop.NewDataset(tc.x, tc.y)
 		if err != nil {
