@@ -88,6 +88,16 @@ func TestMLPWithoutPiecesRegressions(t *testing.T) {
 		theta: []float64{0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0},
 		x:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {2.842170943040401e-14}, {1}, {-5.684341886080802e-14}},
 		y:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}, {-1}},
+	}, {
+		// Two samples 5.7e-14 and 1.4e-14 from the kinks of units 2 and
+		// 3: a ramp whose J·w/2 = 3.3e-14 lies under one level's noise
+		// bound, 3.8e-14, but holds at six levels in a row (b₁[2], b₁[3]:
+		// claimed 42.67, the steps see 43.56); it was WRONG
+		// (properties-long, rapid seed 7, once the ramps above were seen).
+		name: "ramp-under-the-noise", in: 1, hidden: 4, out: 1,
+		theta: []float64{0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 4, 4, 0},
+		x:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {5.684341886080802e-14}, {1}, {-1.4210854715202004e-14}},
+		y:     [][]float64{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}, {-1}},
 	}} {
 		d, err := backprop.NewDataset(tc.x, tc.y)
 		if err != nil {
