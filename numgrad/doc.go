@@ -32,13 +32,15 @@
 // estimate assumes rounding noise within 5.7 standard deviations and at
 // most one kink within the steps on each side. One limit no finite
 // difference passes: without piece information, a piece of f around x
-// narrower than the smallest step (2⁻⁴⁰ of the coordinate's scale: below
-// it a step's change may vanish in f's own rounding) or than the noise
-// lets any step see (two ReLU units 1e-13 from their kinks on either side
-// of x, whose slope changes undo each other) is invisible, and a claim that
-// is the derivative of that piece alone is judged by the slope f shows
-// around it; a model that declares its pieces (numgrad.Signs) is judged on
-// its own piece.
+// whose width w times the jump J of the slope is below the noise (J·w/2
+// under the noise's bound over the steps: two ReLU units 1e-15 from their
+// kinks on either side of x, whose slope changes undo each other) is
+// invisible, and a claim that is the derivative of that piece alone is
+// judged by the slope f shows around it. A wider piece, still narrower
+// than the smallest step (2⁻⁴⁰ of the coordinate's scale: below it a
+// step's change may vanish in f's own rounding), shows as f jumping at x
+// on the steps' scale and leaves the component Undecided. A model that
+// declares its pieces (numgrad.Signs) is judged on its own piece.
 //
 // Each component states its own floor. Measured over the soundness suite
 // (numgrad/soundness, `make soundness`, reports/soundness.md: 2,550

@@ -14,13 +14,14 @@ import (
 // the ladder sees the pieces beyond both kinks and the central differences
 // level off away from x's own slope, the claim. Without pieces the checker
 // must go below the ladder, where the claim is seen, or say it cannot
-// tell; it must never fail the right claim. (Two such kinks closer than
-// the smallest step, 2⁻⁴⁰ ≈ 9e-13 of the coordinate's scale, are beyond
-// any step: see the package documentation's limits; rapid shrank seed 7
-// to 1e-13 and 7e-15.) The last case, two kinks 2.3e-13 and 1.1e-13 from
-// x, is one that make test's random rapid seeds met: the ladder stops at
-// 2⁻⁴⁰, the best pair of steps still straddles the ramp, and the jump is
-// seen against a larger step's estimate (see the sweep's steps).
+// tell; it must never fail the right claim. The last case, two kinks
+// 2.3e-13 and 1.1e-13 from x, closer than the smallest step (2⁻⁴⁰ of the
+// coordinate's scale), is one that make test's random rapid seeds met: the
+// best pair of steps straddles the ramp, and the jump is seen against a
+// larger step's estimate (see the sweep's steps). (Two such kinks whose
+// ramp, the slope's jump times its width, is below the noise are beyond
+// any step: see the package documentation's limits; rapid seed 7 draws
+// one, a bias of 1.4e-155 and data of 2.8e-192.)
 func TestKinksBelowTheLadder(t *testing.T) {
 	for _, tc := range []struct {
 		hidden int

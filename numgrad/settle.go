@@ -177,12 +177,13 @@ func (c *checker) refUnknown() string {
 // rounding (see refKnown) fails and whose sweep neither confirms (it does
 // not level off away from the claim) nor locates on a kink: Undecided. An
 // error the sweep resolves would have levelled off, so the sweep's floor,
-// where it holds a bound, is the component's.
+// where it holds a bound, is the component's; a sweep that shows f jumping
+// at x on its steps' scale (see steps) resolves none.
 func (c *checker) blindDisagreement(k int, sw *Sweep) {
 	comp := &c.comps[k]
 	comp.Status = Undecided
 	comp.FailAt, comp.Floor = math.Inf(1), math.Inf(1)
-	if sw != nil && sw.Best >= 0 && finite(sw.Bound) {
+	if sw != nil && sw.Best >= 0 && finite(sw.Bound) && !sw.ramp {
 		a := c.allow(k)
 		comp.Floor = 2*sw.Bound + a.hi
 	}

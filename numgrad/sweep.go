@@ -335,12 +335,15 @@ func (c *checker) classify(k int, sw *Sweep) {
 // steps reports whether f, seen without its pieces, jumps at x on the
 // scale of the smallest steps: against the estimate D_0 of some larger
 // step, the deviations (D_j − D_0)·h_j of three or more consecutive
-// levels, the last below the best, keep their sign, do not shrink with h
-// (each at least half the one before), and their sum stands above the
-// bound of its noise, √Σ r_j² with r_j each one's bound: the rounding of
-// different points is independent, so m such levels resolve a ramp √m
-// times below one level's noise (properties-long seed 7: J·w/2 = 3.3e-14
-// beside r_j = 3.8e-14 at six levels).
+// levels, the last below the best, keep their sign, hold still as h
+// shrinks (each at least ¾ of the one before: a ramp's grow), and their
+// sum stands above the bound of its noise, √Σ r_j² with r_j each one's
+// bound, plus Σ t₀·h_j for D_0's own error t₀: the rounding of different
+// points is independent, so m such levels resolve a ramp √m times below
+// one level's noise (properties-long seed 7: J·w/2 = 3.3e-14 beside r_j =
+// 3.8e-14 at six levels), while a large step's truncation, shifting
+// every deviation by t₀·h_j, with noise on top, does not pass for one
+// (soundness: hand-written #310, a smooth component 1 % wrong).
 //
 // Two kinks closer to x than the smallest steps, one on each side, whose
 // slope changes undo each other (units turning on at t = +2e-13 and off at
@@ -365,25 +368,29 @@ func (c *checker) steps(sw *Sweep) bool {
 		return false
 	}
 	n := len(sw.Steps)
-	for j0 := range sw.Steps {
+	for j0 := 0; j0+1 < n; j0++ {
 		d0 := sw.Estimates[j0]
-		if !finite(d0) {
+		// D_0's own error, to the next level's difference (4/3 of it
+		// bounds the truncation in the h² regime), shifts every deviation
+		// by up to t0·h_j, which shrinks with h like a smooth f's.
+		t0 := math.Abs(d0-sw.Estimates[j0+1]) * 4 / 3
+		if !finite(t0) {
 			continue
 		}
 		dev := func(k int) float64 { return (sw.Estimates[k] - d0) * sw.Steps[k] }
 		for j := max(j0+1, sw.Best-1); j+2 < n; j++ {
-			// The run j … k−1 grows while its deviations keep their sign
-			// and hold still; it counts from three levels on where their
-			// sum stands above the bound of its noise.
-			var sum, ss float64
+			// The run j … k grows while its deviations keep their sign and
+			// hold still; it counts from three levels on where their sum
+			// stands above the bound of its noise and of D_0's error.
+			var sum, ss, shift float64
 			for k := j; k < n; k++ {
 				d := dev(k)
-				if !finite(d) || d == 0 || k > j && (d > 0) != (sum > 0) || k > j && math.Abs(d) < math.Abs(dev(k-1))/2 {
+				if !finite(d) || d == 0 || k > j && (d > 0) != (sum > 0) || k > j && math.Abs(d) < 0.75*math.Abs(dev(k-1)) {
 					break
 				}
 				r := noiseBound(c.sig(sw.fmag[k]), 0.5, -0.5)
-				sum, ss = sum+d, ss+r*r
-				if k-j >= 2 && math.Abs(sum) > math.Sqrt(ss) {
+				sum, ss, shift = sum+d, ss+r*r, shift+t0*sw.Steps[k]
+				if k-j >= 2 && math.Abs(sum) > math.Sqrt(ss)+shift {
 					return true
 				}
 			}
