@@ -52,7 +52,7 @@
 // dual numbers for a backprop.Network or any model that declares its term
 // scale; about 1e-8 (√u) for a model that declares no term scale, under
 // every method. Every planted error above twice its component's floor
-// failed, no correct component failed, and at most 0.37 % of a category's
+// failed, no correct component failed, and at most 0.38 % of a category's
 // components were Undecided (0 on smooth cases).
 //
 // # The problem
