@@ -49,12 +49,15 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 // leaves in fewer than one sampling in ten. Only if every sampling is left
 // out for a spike are they all used: the estimate is then too large, which
 // costs resolution, and too large a noise passes the evidence of a kink,
-// at steps below it, for rounding: which is why the finer spacings are
-// tried first where spikes are many.
+// at steps below it, for rounding.
 //
-// Where most samplings held a spike, the spacings 2⁻⁵⁰ and 2⁻⁵⁶ are tried
-// as well (kinks within 1e-13 of x reach every other spacing). Samplings
-// where every difference is zero (f flat at that scale) or that
+// The spacings 2⁻⁵⁰ and 2⁻⁵⁶ are sampled as well: kinks within 1e-13 of x
+// reach every other spacing, and inputs on an arithmetic progression
+// x + t·δ·p round on a sawtooth in t, frac(t·α), which a spacing whose α
+// is small keeps linear over the nine points and out of every difference
+// (FuzzUserModel regress-sawtooth: both samplings at 2⁻³² saw eps·|f|, a
+// thousandth of the rounding of ŷ = w·x + b); the median outvotes them.
+// Samplings where every difference is zero (f flat at that scale) or that
 // meet a NaN or Inf say nothing and are skipped; where every one is
 // skipped, the spacings 2⁻¹⁴ and 2⁻⁸ are tried as well, for a cost that is
 // a staircase coarser than the finer ones see. The result is at least
@@ -71,12 +74,11 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 	}
 	for pass, spacings := range [][]float64{noiseSpacings, fineSpacings, coarseSpacings} {
 		none, spikes := len(positive(est)) == 0, len(positive(spiky)) > 0
-		// The finer spacings where most samplings so far held a spike:
-		// kinks lie within the finest one's reach (units 1e-13 from their
-		// kinks), the rest may have smeared them out, and finer samplings
-		// may stay clear of them; the coarser ones where f looked flat at
-		// every spacing.
-		if pass == 1 && !(len(positive(spiky)) > len(positive(est))) || pass == 2 && !(none && !spikes) {
+		// The finer spacings always (see the doc: rounding of inputs on
+		// an arithmetic progression can hide at one spacing, and kinks
+		// within 1e-13 of x reach all the others); the coarser ones where
+		// f looked flat at every spacing.
+		if pass == 2 && !(none && !spikes) {
 			continue
 		}
 		for _, p := range dirs {
@@ -97,7 +99,7 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 					continue
 				}
 				s := ecnoise(fv[:])
-				if spike(fv[:]) {
+				if spike(fv[:], eps) {
 					spiky = append(spiky, s)
 					continue
 				}
@@ -120,7 +122,8 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 
 // spike reports whether the second differences of fv hold one value, or
 // two neighbouring ones, that stand out of the rest (at least four values)
-// by more than four times the rest's rms about their mean: the mark of a
+// by more than four times the rest's rms about their mean, and by more
+// than the rounding of f's values could (16·eps·max|f|): the mark of a
 // kink between two samples. The mean is f's curvature, δ²·f″, the same at
 // every sample of a smooth f; measured against the rms of the values
 // themselves, a kink whose jump is smaller than four times that curvature
@@ -128,7 +131,7 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 // at 2⁻²⁰) passes for noise, and its sampling for a noise estimate some
 // ten thousand times too large (properties-long's rapid seed 7). The one
 // that stands out is the farthest from the median.
-func spike(fv []float64) bool {
+func spike(fv []float64, eps float64) bool {
 	n := len(fv) - 2
 	d2 := make([]float64, n)
 	for t := range d2 {
@@ -165,8 +168,11 @@ func spike(fv []float64) bool {
 		}
 		ss += (v - mean) * (v - mean)
 	}
-	dev := math.Abs(d2[top] - mean)
-	return dev > 0 && dev > 4*math.Sqrt(ss/float64(k))
+	dev, big := math.Abs(d2[top]-mean), 0.0
+	for _, v := range fv {
+		big = math.Max(big, math.Abs(v))
+	}
+	return dev > 16*eps*big && dev > 4*math.Sqrt(ss/float64(k))
 }
 
 func positive(v []float64) []float64 {

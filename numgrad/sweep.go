@@ -181,8 +181,8 @@ func (c *checker) r(sw *Sweep, j int) float64 { return centralRound(c.sig(sw.fma
 func (c *checker) bestLevel(sw *Sweep) {
 	levels := len(sw.Steps)
 	// Where the pieces are known, a level where f(x + h) = f(x − h)
-	// exactly, below a level on x's piece where it does change, measured
-	// nothing: f's change over the stencil is below its rounding there (a
+	// exactly, below a level on x's piece where it changes by more than
+	// its rounding, measured nothing: f's change over the stencil is below its rounding there (a
 	// cost that is the small difference of large terms is flat at that
 	// scale). It is left out like a crossing. (Without the pieces, f may
 	// as well be flat on a dead ReLU region that the larger steps leave.)
@@ -190,7 +190,7 @@ func (c *checker) bestLevel(sw *Sweep) {
 	changed := false
 	for j := range levels {
 		sw.flat[j] = sw.pieces && changed && sw.Estimates[j] == 0
-		changed = changed || sw.Estimates[j] != 0 && !sw.Crossing[j] && finite(sw.Estimates[j])
+		changed = changed || !sw.Crossing[j] && finite(sw.Estimates[j]) && math.Abs(sw.Estimates[j]) > c.r(sw, j)
 	}
 	for j := 0; j+1 < levels; j++ {
 		if !c.usable(sw, j) || !c.usable(sw, j+1) {
@@ -539,12 +539,15 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) error {
 		for j := range d {
 			off[j] = sigs[s][j] != adj
 			// A difference exactly 0 below a level on the same piece
-			// where f did change measured nothing: f's change over the
-			// step is below its rounding (the deep steps where both
-			// sides cross, see extend), as bestLevel's flat levels.
+			// where f did change by more than its rounding measured
+			// nothing: f's change over the step is below its rounding
+			// (the deep steps where both sides cross, see extend), as
+			// bestLevel's flat levels. Below a change within rounding
+			// (a slope of 4e-15 from an input of 6e-14) a 0 is a
+			// measurement: the slope is within the rounding bound.
 			if !off[j] {
 				off[j] = changed && d[j] == 0
-				changed = changed || d[j] != 0 && finite(d[j])
+				changed = changed || finite(d[j]) && math.Abs(d[j]) > oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
 			}
 		}
 		for j := 0; j+1 < len(sw.Steps); j++ {
