@@ -22,14 +22,20 @@ type Reference interface {
 	Name() string
 }
 
-// ComplexStepH is the imaginary step of [ComplexStep]. The complex step has
-// no subtraction, so h can be tiny: its truncation error is h²|f‴|/6,
-// below 1e-40 relative. The price is at the other end: Im f = h·∂f is
-// subnormal for |∂f| below 2⁻¹⁰²²/h ≈ 2e-288, where each rounding of the
-// imaginary part errs by up to 2⁻¹⁰⁷⁴ absolute, 2⁻¹⁰⁷⁴/h ≈ 5e-304 in the
-// derivative; the checker's bound of a complex-step reference allows it
-// (see underflowUnit).
-const ComplexStepH = 1e-20
+// ComplexStepH is the imaginary step of [ComplexStep], 2⁻⁵⁰⁰ ≈ 3e-151. The
+// complex step has no subtraction, so h can be tiny, and it must be: its
+// truncation error is h²|f‴|/6 relative to f′ only where f's inner
+// multipliers are of order one; a weight κ puts κ·h into the imaginary
+// part of the pre-activations behind it, and the error becomes (κh)²
+// (a weight of 4.6e15 with h = 1e-20 made it 2.8e-9 relative, beyond the
+// reference's bound: FuzzGradient's regress-complex-truncation). At 2⁻⁵⁰⁰
+// even κ = 1e100 leaves (κh)² below 1e-100. The price is at the other
+// end: Im f = h·∂f is subnormal for |∂f| below 2⁻¹⁰²²/h ≈ 7e-158, where
+// each rounding of the imaginary part errs by up to 2⁻¹⁰⁷⁴ absolute,
+// 2⁻¹⁰⁷⁴/h ≈ 1.6e-173 in the derivative; the checker's bound of a
+// complex-step reference allows it (see underflowUnit). A power of two,
+// so that Im f/h is exact.
+const ComplexStepH = 0x1p-500
 
 // ComplexStep returns the complex-step reference of f, which must be the
 // analytic (holomorphic) extension of a real function to complex arguments:

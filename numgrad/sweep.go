@@ -318,7 +318,7 @@ func (c *checker) classify(k int, sw *Sweep) {
 			}
 		case Fail, NonFinite:
 			sw.Verdict = LevelsOff
-			if !sw.pieces && c.steps(sw) {
+			if c.jumpsAtX(sw) {
 				sw.Verdict, sw.ramp = Unsettled, true
 			}
 		default:
@@ -330,6 +330,44 @@ func (c *checker) classify(k int, sw *Sweep) {
 			sw.Verdict = AtKink
 		}
 	}
+}
+
+// jumpsAtX reports whether the sweep shows f jumping at x on the scale of
+// its steps, where no step resolves the slope: a ramp narrower than the
+// steps where the pieces are unknown (steps), a finite change of f within
+// the smallest step that its pieces do not declare where they are known
+// (saturates).
+func (c *checker) jumpsAtX(sw *Sweep) bool {
+	if sw.pieces {
+		return c.saturates(sw)
+	}
+	return c.steps(sw)
+}
+
+// saturates reports whether f, on x's piece as the pieces say, changes by
+// a finite amount within the smallest steps: at the three smallest levels
+// that cross no kink, the second differences |f(x + h) − 2f(x) + f(x − h)|
+// stand above their noise and do not shrink with h (each at least half the
+// one before), where a smooth f's shrink like h². A tanh behind a weight of
+// 4.6e15 saturates within 1e-16 of x: f(x ± h) = 1 at every step, f(x) =
+// 2e-16, the central differences are 0 at every step, and they level off
+// at 0 away from a claim of 1.4e8 that is right (FuzzGradient's
+// regress-saturation-below-the-steps). No step sees x's slope.
+func (c *checker) saturates(sw *Sweep) bool {
+	var run []float64
+	for j := len(sw.Steps) - 1; j >= 0 && len(run) < 3; j-- {
+		if sw.Crossing[j] {
+			continue
+		}
+		e := math.Abs(sw.gap[j] * sw.Steps[j])
+		if !finite(e) || !(e > noiseBound(c.sig(sw.fmag[j]), 1, -2, 1)) {
+			return false
+		}
+		run = append(run, e)
+	}
+	// run holds the smallest step's first: each larger step's at most
+	// twice the one below it.
+	return len(run) == 3 && run[1] <= 2*run[0] && run[2] <= 2*run[1]
 }
 
 // steps reports whether f, seen without its pieces, jumps at x on the
@@ -426,6 +464,9 @@ func (c *checker) apply(k int, sw *Sweep) error {
 		comp.Step, comp.Estimate = sw.Steps[sw.Best], sw.Estimates[sw.Best]
 		comp.Bound, comp.Tol, comp.FailAt, comp.Floor = sw.Bound, math.NaN(), math.Inf(1), math.Inf(1)
 		comp.Note = fmt.Sprintf("step sweep: the differences settle %.3g from the claim at h = %.2g, but below it f(x + h) − f(x − h) does not shrink with h: f jumps at x on the scale of the steps (kinks closer than they, without the pieces), and no step that resolves the slope stays on x's piece", sw.Gap, comp.Step)
+		if sw.pieces {
+			comp.Note = fmt.Sprintf("step sweep: the differences settle %.3g from the claim at h = %.2g, but f(x + h) − 2f(x) + f(x − h) does not shrink with h: f changes by a finite amount within the smallest step (it saturates or jumps there, which its pieces do not declare), and no step resolves the slope", sw.Gap, comp.Step)
+		}
 		return nil
 	}
 	if sw.Best >= 0 {
