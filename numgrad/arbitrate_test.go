@@ -28,7 +28,7 @@ func extremeGain(t *testing.T) (*backprop.Network, backprop.Batch) {
 	return net, backprop.All(d)
 }
 
-// On a smooth network the complex step settles what the finite differences
+// On a smooth network dual numbers settle what the finite differences
 // cannot: the right gradient passes, and the component's note says how.
 func TestArbitratePassesRightGradient(t *testing.T) {
 	net, b := extremeGain(t)
@@ -40,8 +40,8 @@ func TestArbitratePassesRightGradient(t *testing.T) {
 		t.Fatalf("a right gradient failed: %+v", r.Worst(1))
 	}
 	c := r.Components[23]
-	if c.Status != Pass || !strings.Contains(c.Note, "finite differences could not settle it") || !strings.Contains(c.Note, "complex reference 0 agrees") {
-		t.Errorf("component 23: %+v; want a pass settled by the complex reference", c)
+	if c.Status != Pass || !strings.Contains(c.Note, "finite differences could not settle it") || !strings.Contains(c.Note, "dual reference 0 agrees") {
+		t.Errorf("component 23: %+v; want a pass settled by the dual reference", c)
 	}
 	// A wrapper that embeds the network declares what the network does:
 	// the same report.
@@ -79,8 +79,8 @@ func TestArbitrateConfirmsWrongGradient(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := r.Components[23]
-	if r.OK() || c.Status != Fail || !strings.Contains(c.Note, "the complex reference 0 confirms the failure") {
-		t.Errorf("a wrong component: OK %v, %+v; want a failure the complex reference confirms", r.OK(), c)
+	if r.OK() || c.Status != Fail || !strings.Contains(c.Note, "the dual reference 0 confirms the failure") {
+		t.Errorf("a wrong component: OK %v, %+v; want a failure the dual reference confirms", r.OK(), c)
 	}
 }
 

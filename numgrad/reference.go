@@ -22,20 +22,26 @@ type Reference interface {
 	Name() string
 }
 
-// ComplexStepH is the imaginary step of [ComplexStep], 2⁻⁵⁰⁰ ≈ 3e-151. The
+// ComplexStepH is the imaginary step of [ComplexStep], 2⁻²⁰⁰ ≈ 6e-61. The
 // complex step has no subtraction, so h can be tiny, and it must be: its
 // truncation error is h²|f‴|/6 relative to f′ only where f's inner
 // multipliers are of order one; a weight κ puts κ·h into the imaginary
 // part of the pre-activations behind it, and the error becomes (κh)²
 // (a weight of 4.6e15 with h = 1e-20 made it 2.8e-9 relative, beyond the
-// reference's bound: FuzzGradient's regress-complex-truncation). At 2⁻⁵⁰⁰
-// even κ = 1e100 leaves (κh)² below 1e-100. The price is at the other
-// end: Im f = h·∂f is subnormal for |∂f| below 2⁻¹⁰²²/h ≈ 7e-158, where
-// each rounding of the imaginary part errs by up to 2⁻¹⁰⁷⁴ absolute,
-// 2⁻¹⁰⁷⁴/h ≈ 1.6e-173 in the derivative; the checker's bound of a
-// complex-step reference allows it (see underflowUnit). A power of two,
-// so that Im f/h is exact.
-const ComplexStepH = 0x1p-500
+// reference's bound: FuzzGradient's regress-saturation-below-the-steps).
+// The price of a small h is at the other end: Im f = h·∂f is subnormal
+// for |∂f| below 2⁻¹⁰²²/h ≈ 4e-248, where each rounding of the imaginary
+// part errs by up to 2⁻¹⁰⁷⁴ absolute, 2⁻¹⁰⁷⁴/h ≈ 8e-264 in the derivative
+// (the checker's bound of a complex-step reference allows it, see
+// underflowUnit), and a later product with a large value magnifies what
+// was lost (at h = 2⁻⁵⁰⁰ a derivative of 3e-171 behind a cost of 1e253
+// came out 0: FuzzGradient's regress-complex-underflow). 2⁻²⁰⁰ keeps
+// (κh)² below 2⁻¹⁰⁰ for κ up to 2¹⁵⁰ and the imaginary parts normal for
+// derivatives down to 2⁻⁸²²; a power of two, so that Im f/h is exact.
+// Where the dynamic range is wider than that (that case: a weight of
+// 1e-297 behind a residual of 1e126), the complex step is not to be
+// trusted, and dual numbers are (the checker's arbiter asks them first).
+const ComplexStepH = 0x1p-200
 
 // ComplexStep returns the complex-step reference of f, which must be the
 // analytic (holomorphic) extension of a real function to complex arguments:

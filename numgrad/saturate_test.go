@@ -14,7 +14,7 @@ import (
 // 1e-16 of θ: every step sees f(θ ± h) = 1 and a central difference of 0.
 // Two false WRONGs met there: the complex step at h = 1e-20 put 4.6e-5
 // into the imaginary part of the output's pre-activation and erred by
-// 2.8e-9 relative, beyond its bound (ComplexStepH is now 2⁻⁵⁰⁰), and the
+// 2.8e-9 relative, beyond its bound (ComplexStepH is now 2⁻²⁰⁰), and the
 // step sweep, the pieces saying nothing of the saturation, levelled off at
 // 0 (it is Undecided now: see the sweep's saturates). Every method, with
 // and without the exact extensions, must pass it or leave it undecided.
