@@ -258,15 +258,7 @@ func TestKinkFlatSideWithinRounding(t *testing.T) {
 	net := backprop.MustNew(backprop.Config{Sizes: []int{2, 4, 4, 4}, Activations: []backprop.Activation{backprop.ReLU, backprop.ReLU, backprop.Identity}, Loss: backprop.SoftmaxCrossEntropy})
 	net.SetParams([]float64{0.14754004285475508, 0.8411891691879496, 0.23255571514776574, -0.9594432292502457, -0.45029513303566915, -0.19929015330153685, 0.8146397580607863, 1.2801383318347574, 0.4375048850010742, 0, 0, 0, -0.6127936173195285, -0.04588216664328345, 1.3870264831129764, 0.3059418279835192, -0.41194172714431126, 0.4840371298279266, -0.7154908280152046, -0.7300371650955436, 0.7095741379897467, -0.934241690126725, 0.8260200629135142, -0.6442436574367262, 0.784951857479135, 0.7253861013246278, -0.9003872775026621, -0.19488180547171507, 1, 1, 1, -1, -0.6728433860108614, -0.822891209903916, 0.38068543051504816, 0.03849117704166793, 0.4832436203224824, 0.11417605621558366, -0.7802518837386985, 0.5777906803338726, -0.1312905446211162, 0.8532962346883621, 0.8593775573039149, -0.745701956558113, 0.17435265409280493, 0.840278325965887, -0.07745654686237562, 0.023976598909859346, 0.5065042297355831, 1.6209469322348014e-09, -1, -0.7954990139741795})
 	d := &backprop.Dataset{N: 4, In: 2, Out: 4, X: []float64{1.3596783773140694e-73, -0.5201028508527088, -0.08384631760418415, 5.468583707399494e-36, 0, 0, 0.6373100140797732, 6.141463689779362e-14}, Y: []float64{0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0}}
-	for _, m := range []numgrad.Method{numgrad.MethodCentral, numgrad.MethodRichardson, numgrad.MethodFast} {
-		r, err := numgrad.CheckModel(net, backprop.All(d), &numgrad.CheckSettings{Method: m})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !r.OK() {
-			t.Errorf("%v: a right gradient is WRONG:\n%s", m, r)
-		}
-	}
+	rightUnderEveryDifference(t, net, d)
 }
 
 // TestOneSidedCurvatureNearX: x 7.5e-9 from a unit's kink (pieces known),
@@ -281,6 +273,13 @@ func TestOneSidedCurvatureNearX(t *testing.T) {
 	net := backprop.MustNew(backprop.Config{Sizes: []int{3, 3, 3}, Activations: []backprop.Activation{backprop.ReLU, backprop.Identity}, Loss: backprop.SoftmaxCrossEntropy})
 	net.SetParams([]float64{0, 0, 0, 1, 8.673617379884035e-19, 0, 1, 8.673617379884035e-19, 8.673617379884035e-19, 1, 1, 0, 0, 8.673617379884035e-19, 1, 0, 0, -10000, 1, 0, 0, 0, -6, 8.673617379884035e-19})
 	d := &backprop.Dataset{N: 4, In: 3, Out: 3, X: []float64{-0.5, 1, 1, 1, 1, 1, 1, 1, 0.015625, 7.450580596923828e-09, 1, 4}, Y: []float64{1, 1, 1, 0.0078125, 0.0078125, 0.0009765625, 1, 1, 1, 2.384185791015625e-07, 2.384185791015625e-07, 1.1920928955078125e-07}}
+	rightUnderEveryDifference(t, net, d)
+}
+
+// rightUnderEveryDifference fails t unless net's gradient on d is RIGHT
+// under each finite-difference method.
+func rightUnderEveryDifference(t *testing.T, net *backprop.Network, d *backprop.Dataset) {
+	t.Helper()
 	for _, m := range []numgrad.Method{numgrad.MethodCentral, numgrad.MethodRichardson, numgrad.MethodFast} {
 		r, err := numgrad.CheckModel(net, backprop.All(d), &numgrad.CheckSettings{Method: m})
 		if err != nil {
