@@ -598,18 +598,9 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) error {
 			r0 := oneSidedRound(c.sig(sw.fmag[j]), sw.Steps[j])
 			r1 := oneSidedRound(c.sig(sw.fmag[j+1]), sw.Steps[j+1])
 			// The pair's difference bounds the O(h) error only in the
-			// O(h) regime, where the next pair's is a quarter of it; where
-			// it is not at most half (with rounding), f's curvature near x
-			// is larger than over the step, and the pair's difference
-			// understates the error (a softmax whose logit moves 4e4 per
-			// unit of the parameter: the one-sided differences change by
-			// 1.2e-6 from h = 2.4e-4 to 6.1e-5, 1.5e-6 from there on, and
-			// the one at 2.4e-4 errs by 3.5e-6; TestOneSidedCurvatureNearX).
-			if j+2 < len(sw.Steps) && !off[j+2] && finite(d[j+2]) {
-				r2 := oneSidedRound(c.sig(sw.fmag[j+2]), sw.Steps[j+2])
-				if math.Abs(d[j+1]-d[j+2]) > 0.5*math.Abs(d[j]-d[j+1])+2*r1+2*r2 {
-					continue
-				}
+			// O(h) regime (see oneSidedShrinks).
+			if !c.oneSidedShrinks(sw, off, d, j) {
+				continue
 			}
 			tol := 3*math.Abs(d[j]-d[j+1]) + 2*r0 + 2*r1
 			if tol < bestTol[s] && c.oneSidedConsistent(sw, off, d, j, tol) {
@@ -679,6 +670,31 @@ func (c *checker) applyOwnPiece(k int, sw *Sweep) error {
 		comp.Note = fmt.Sprintf("kink: the gap to the %s derivative is one the claim's rounding could explain", name)
 	}
 	return nil
+}
+
+// oneSidedShrinks reports whether the one-sided differences d of a side
+// are in the O(h) regime from level j on: the differences of the next two
+// pairs of levels on the same piece (as many as there are) are each at most
+// half the one before, with their rounding; in that regime each is a
+// quarter. Where one is not, f's curvature near x is larger than over the
+// step, or turns, and the pair's difference understates the error: a
+// softmax whose logit moves 4e4 per unit of the parameter (the differences
+// change by 1.2e-6 from h = 2.4e-4 to 6.1e-5, 1.5e-6 from there on, and the
+// one at 2.4e-4 errs by 3.5e-6: TestOneSidedCurvatureNearX), a softplus
+// behind a weight of −10⁴ whose differences turn (2.15, 0.42, 0.38, then
+// growing: the one at h = 0.0625 errs by 8 against a pair bound of 6.4,
+// TestOneSidedCurvatureTurns).
+func (c *checker) oneSidedShrinks(sw *Sweep, off []bool, d []float64, j int) bool {
+	r := func(k int) float64 { return oneSidedRound(c.sig(sw.fmag[k]), sw.Steps[k]) }
+	for k := j + 1; k <= j+2 && k+1 < len(d); k++ {
+		if off[k+1] || !finite(d[k+1]) {
+			break
+		}
+		if math.Abs(d[k]-d[k+1]) > 0.5*math.Abs(d[k-1]-d[k])+2*r(k)+2*r(k+1) {
+			return false
+		}
+	}
+	return true
 }
 
 // sideSignatures returns the piece signature at x − h_j (side 0) and
