@@ -360,7 +360,6 @@ func (c *checker) settleProjection(p *Projection, sw *Sweep, al allowance) {
 		p.Status = Pass
 		p.Note = fmt.Sprintf("failed at its step, across a kink; the step sweep along it agrees at h = %.2g (bound %.2g)", sw.Steps[sw.Best], b)
 	case j.status == Fail && c.jumpsAtX(sw):
-		sw.ramp = true
 		undecided(fmt.Sprintf("the step sweep along it settles %.3g from the claim at h = %.2g, but f jumps at x on the scale of the steps (see the sweep's jumpsAtX)", math.Abs(e-sw.Claimed), sw.Steps[sw.Best]))
 	case j.status == Fail:
 		p.Note = fmt.Sprintf("the step sweep along it levels off %.3g from the claim at h = %.2g (bound %.2g)", math.Abs(e-sw.Claimed), sw.Steps[sw.Best], b)

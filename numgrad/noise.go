@@ -36,23 +36,22 @@ func Noise(f func([]float64) float64, x []float64, eps float64, rng *rand.Rand) 
 // is a staircase of spacing eps·|term|) shows in high differences without
 // looking random.
 //
-// The sampling is repeated at the spacings δ = 2⁻²⁰, 2⁻³², 2⁻⁴⁴ along two
-// directions, and the median of the positive estimates is taken: rounding
-// noise does not depend on δ or the direction, curvature that passes for
-// noise shrinks with δ, and a staircase too fine to see at one spacing
-// shows at another. The noise of f is never to be measured across a kink,
-// where the jump of the slope would pass for noise: a sampling with a
-// point on another piece than x (eval says crossed) is left out, and so,
-// where the pieces are unknown, is one whose second differences hold a
-// spike — one or two neighbouring values more than four times the rms of
-// the others, the mark of a kink between two points, which rounding noise
-// leaves in fewer than one sampling in ten. Only if every sampling is left
-// out for a spike are they all used: the estimate is then too large, which
-// costs resolution, and too large a noise passes the evidence of a kink,
-// at steps below it, for rounding.
+// The sampling is repeated at the spacings δ = 2⁻²⁰, 2⁻³², 2⁻⁴⁴, 2⁻⁵⁰,
+// 2⁻⁵⁶ along two directions, and the median of the positive estimates is
+// taken: rounding noise does not depend on δ or the direction, curvature
+// that passes for noise shrinks with δ, and a staircase too fine to see at
+// one spacing shows at another. The noise of f is never to be measured
+// across a kink, where the jump of the slope would pass for noise: a
+// sampling with a point on another piece than x (eval says crossed) is
+// left out, and so, where the pieces are unknown, is one whose second
+// differences hold a spike (see spike), the mark of a kink between two
+// points, which rounding noise leaves in fewer than one sampling in ten.
+// Only if every sampling is left out for a spike are they all used: the
+// estimate is then too large, which costs resolution, and too large a
+// noise passes the evidence of a kink, at steps below it, for rounding.
 //
-// The spacings 2⁻⁵⁰ and 2⁻⁵⁶ are sampled as well: kinks within 1e-13 of x
-// reach every other spacing, and inputs on an arithmetic progression
+// The finest spacings are there because kinks within 1e-13 of x reach
+// every coarser one, and because inputs on an arithmetic progression
 // x + t·δ·p round on a sawtooth in t, frac(t·α), which a spacing whose α
 // is small keeps linear over the nine points and out of every difference
 // (FuzzUserModel regress-sawtooth: both samplings at 2⁻³² saw eps·|f|, a
@@ -72,13 +71,9 @@ func noiseOf(eval func([]float64) (float64, bool, error), x []float64, eps float
 	for d := range dirs {
 		dirs[d] = noiseDirection(x, rng)
 	}
-	for pass, spacings := range [][]float64{noiseSpacings, fineSpacings, coarseSpacings} {
-		none, spikes := len(positive(est)) == 0, len(positive(spiky)) > 0
-		// The finer spacings always (see the doc: rounding of inputs on
-		// an arithmetic progression can hide at one spacing, and kinks
-		// within 1e-13 of x reach all the others); the coarser ones where
-		// f looked flat at every spacing.
-		if pass == 2 && !(none && !spikes) {
+	for pass, spacings := range [][]float64{noiseSpacings, coarseSpacings} {
+		// The coarser spacings only where f looked flat at every other.
+		if pass == 1 && !(len(positive(est)) == 0 && len(positive(spiky)) == 0) {
 			continue
 		}
 		for _, p := range dirs {
@@ -197,7 +192,7 @@ func median(v []float64) float64 {
 	return pos[len(pos)/2]
 }
 
-// The sampling of noiseOf: 9 points at three spacings along two random
+// The sampling of noiseOf: 9 points at five spacings along two random
 // directions (and two coarser spacings where those see f flat).
 const (
 	noiseSamples    = 9
@@ -205,8 +200,7 @@ const (
 )
 
 var (
-	noiseSpacings  = []float64{0x1p-20, 0x1p-32, 0x1p-44}
-	fineSpacings   = []float64{0x1p-50, 0x1p-56}
+	noiseSpacings  = []float64{0x1p-20, 0x1p-32, 0x1p-44, 0x1p-50, 0x1p-56}
 	coarseSpacings = []float64{0x1p-14, 0x1p-8}
 )
 
